@@ -1,0 +1,48 @@
+package io.batchwise.model;
+
+import java.time.Duration;
+
+/**
+ * A model's validated, immutable configuration (from {@code config.yaml}, or defaults).
+ *
+ * @param name            model name, as served under {@code /v2/models/{name}}
+ * @param maxBatchSize    most rows per ONNX Runtime run
+ * @param instances       ONNX Runtime sessions (parallel runs) of this model
+ * @param intraOpThreads  threads each session's operators use
+ * @param device          where the sessions run
+ * @param latencyTarget   default latency budget of a request that names none
+ * @param batching        batch formation policy
+ * @param queue           admission limits
+ * @param pool            the priced capacity pool (price sheet) the instances occupy
+ * @param tokenizer       text tokenizer for {@code /v1/embeddings}, or null
+ */
+public record ModelConfig(String name, int maxBatchSize, int instances, int intraOpThreads, Device device,
+                          Duration latencyTarget, BatchingConfig batching, QueueConfig queue, String pool,
+                          String tokenizer) {
+    public ModelConfig {
+        InvalidConfig.require(name != null && name.matches("[A-Za-z0-9_.-]+"), "name", name,
+                "must be letters, digits, '_', '.' or '-'");
+        InvalidConfig.require(maxBatchSize >= 1, "max_batch_size", maxBatchSize, "must be >= 1");
+        InvalidConfig.require(instances >= 1 && instances <= 256, "instances", instances, "must be 1..256");
+        InvalidConfig.require(intraOpThreads >= 1 && intraOpThreads <= 1024, "intra_op_threads", intraOpThreads,
+                "must be 1..1024");
+        InvalidConfig.require(device != null, "device", device, "must be cpu or cuda:N");
+        InvalidConfig.require(latencyTarget != null && latencyTarget.toNanos() > 0, "latency_target", latencyTarget,
+                "must be a duration > 0");
+        InvalidConfig.require(batching != null, "batching", batching, "is required");
+        InvalidConfig.require(queue != null, "queue", queue, "is required");
+        InvalidConfig.require(pool != null && !pool.isBlank(), "pool", pool, "must name a pool");
+        for (int size : batching.preferredBatchSizes()) {
+            InvalidConfig.require(size <= maxBatchSize, "batching.preferred_batch_sizes", size,
+                    "must not exceed max_batch_size " + maxBatchSize);
+        }
+        InvalidConfig.require(tokenizer == null || tokenizer.equals("hashing"), "tokenizer", tokenizer,
+                "must be hashing");
+    }
+
+    /** The configuration a model gets when its folder has no config file. */
+    public static ModelConfig defaults(String name) {
+        return new ModelConfig(name, 64, 1, 1, Device.CPU, Duration.ofMillis(100), BatchingConfig.DEFAULT,
+                QueueConfig.DEFAULT, "cpu-on-demand", null);
+    }
+}
