@@ -1,0 +1,45 @@
+package io.batchwise.cli;
+
+import io.batchwise.http.HttpOptions;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code batchwise serve}: runs the server until interrupted. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve a model repository over KServe v2 HTTP (demo models by default).")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default ${DEFAULT-VALUE}; 0.0.0.0 to deploy).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8000", description = "HTTP port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--models", description = "Model repository (default: demo models under --data).")
+    Path models;
+
+    @Option(names = "--data", defaultValue = "batchwise-data", description = "State directory (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--pricing", description = "Price sheet YAML (default: built-in).")
+    Path pricing;
+
+    @Option(names = "--max-body-size", defaultValue = "67108864", description = "Largest request body in bytes (default ${DEFAULT-VALUE}).")
+    long maxBody;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerSettings settings = new ServerSettings(new HttpOptions(host, port, maxBody), models, data, pricing);
+        BatchwiseServer server = BatchwiseServer.start(settings);
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stop.countDown();
+        }, "batchwise-shutdown"));
+        System.out.println("batchwise serving on http://" + host + ":" + server.port() + "  (Ctrl-C to stop)");
+        stop.await();
+        return 0;
+    }
+}
