@@ -1,0 +1,135 @@
+package io.batchwise.schedule;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The learned service time t(n) of a run of n rows, tail-aware.
+ *
+ * <p>Rows are grouped into size classes (powers of two). Each class keeps a ring of its most
+ * recent observations; its estimate is a high quantile (p90) of them, at the class's mean size.
+ * t(n) interpolates linearly between classes and extrapolates from the last two, and is made
+ * non-decreasing in n. A quantile, rather than a mean, is what keeps deadlines: a batch that
+ * usually takes 10 ms but sometimes 14 ms is planned at 14 ms. The ring forgets, so the model
+ * follows the machine (thermal limits, a noisy neighbour, other models' load).
+ */
+public final class LatencyModel {
+    private static final int RING = 32;
+    private static final double QUANTILE = 0.9;
+
+    private final int maxRows;
+    private final long[][] nanos;
+    private final int[][] sizes;
+    private final int[] count;
+    private final int[] next;
+
+    public LatencyModel(int maxRows) {
+        this.maxRows = maxRows;
+        int classes = classOf(maxRows) + 1;
+        nanos = new long[classes][RING];
+        sizes = new int[classes][RING];
+        count = new int[classes];
+        next = new int[classes];
+    }
+
+    private static int classOf(int n) {
+        return 32 - Integer.numberOfLeadingZeros(Math.max(1, n) - 1);
+    }
+
+    /** Records that a run of {@code rows} rows took {@code durationNanos}. */
+    public synchronized void observe(int rows, long durationNanos) {
+        if (rows < 1 || durationNanos <= 0) {
+            return;
+        }
+        int c = Math.min(classOf(rows), nanos.length - 1);
+        nanos[c][next[c]] = durationNanos;
+        sizes[c][next[c]] = rows;
+        next[c] = (next[c] + 1) % RING;
+        count[c] = Math.min(RING, count[c] + 1);
+    }
+
+    /** True once any run has been observed. */
+    public synchronized boolean trained() {
+        return Arrays.stream(count).anyMatch(c -> c > 0);
+    }
+
+    /** Predicted (p90) duration of a run of {@code rows} rows, in nanoseconds; 0 when untrained. */
+    public synchronized long predict(int rows) {
+        List<double[]> points = points();
+        if (points.isEmpty()) {
+            return 0;
+        }
+        double n = Math.max(1, rows);
+        double[] first = points.get(0);
+        if (points.size() == 1) {
+            return (long) (n <= first[0] ? first[1] : first[1] * n / first[0]);
+        }
+        if (n <= first[0]) {
+            return (long) first[1];
+        }
+        for (int i = 1; i < points.size(); i++) {
+            double[] a = points.get(i - 1);
+            double[] b = points.get(i);
+            if (n <= b[0]) {
+                return (long) (a[1] + (b[1] - a[1]) * (n - a[0]) / (b[0] - a[0]));
+            }
+        }
+        double[] a = points.get(points.size() - 2);
+        double[] b = points.get(points.size() - 1);
+        double slope = Math.max((b[1] - a[1]) / (b[0] - a[0]), b[1] / b[0] * 0.5);
+        return (long) (b[1] + slope * (n - b[0]));
+    }
+
+    /** Largest row count (at most {@code maxRows}) whose predicted run fits in {@code nanos}; 0 if none. */
+    public synchronized int largestWithin(long budgetNanos) {
+        int best = 0;
+        for (int n = 1; n <= maxRows; n = n < 8 ? n + 1 : n + Math.max(1, n / 8)) {
+            if (predict(n) <= budgetNanos) {
+                best = n;
+            } else {
+                break;
+            }
+        }
+        if (best > 0 && predict(maxRows) <= budgetNanos) {
+            best = maxRows;
+        }
+        return best;
+    }
+
+    /** (mean size, p90 nanos) per class with data, ascending and made non-decreasing. */
+    private List<double[]> points() {
+        List<double[]> out = new ArrayList<>();
+        double floor = 0;
+        for (int c = 0; c < nanos.length; c++) {
+            int k = count[c];
+            if (k == 0) {
+                continue;
+            }
+            long[] v = Arrays.copyOf(nanos[c], k);
+            Arrays.sort(v);
+            double q = v[Math.min(k - 1, (int) Math.ceil(QUANTILE * k) - 1)];
+            double meanSize = 0;
+            for (int i = 0; i < k; i++) {
+                meanSize += sizes[c][i];
+            }
+            meanSize /= k;
+            floor = Math.max(floor, q);
+            if (!out.isEmpty() && out.get(out.size() - 1)[0] >= meanSize) {
+                out.get(out.size() - 1)[1] = Math.max(out.get(out.size() - 1)[1], floor);
+            } else {
+                out.add(new double[] {meanSize, floor});
+            }
+        }
+        return out;
+    }
+
+    /** Snapshot of (rows, p90 seconds) for every trained size class, for profiles and reports. */
+    public synchronized List<double[]> curve() {
+        List<double[]> out = new ArrayList<>();
+        for (double[] p : points()) {
+            out.add(new double[] {p[0], p[1] / 1e9});
+        }
+        return out;
+    }
+}
