@@ -44,6 +44,7 @@ final class ModelScheduler {
     private long tightestBudget;
     private long tightestBudgetSeen;
     private boolean closed;
+    private final List<Runnable> completions = new ArrayList<>();
 
     ModelScheduler(String model, String version, ModelConfig config, ModelSignature signature, int instances,
                    SchedulerListener listener) {
@@ -367,7 +368,7 @@ final class ModelScheduler {
             p.finished = true;
             listener.onRequestDone(model, p.serviceClass, Outcome.SUCCESS, (int) p.rows, p.lastRunStart - p.arrival,
                     p.computeNanos, now - p.arrival, now <= p.deadline);
-            p.future.complete(res);
+            completions.add(() -> p.future.complete(res));
         } catch (RuntimeException e) {
             finish(p, Outcome.FAILED, e, now);
         }
@@ -381,7 +382,20 @@ final class ModelScheduler {
         long queue = p.lastRunStart == 0 ? now - p.arrival : p.lastRunStart - p.arrival;
         listener.onRequestDone(model, p.serviceClass, outcome, (int) p.rows, queue, p.computeNanos, now - p.arrival,
                 false);
-        p.future.completeExceptionally(error);
+        completions.add(() -> p.future.completeExceptionally(error));
+    }
+
+    /**
+     * Futures to complete, taken out so the caller completes them after releasing its lock:
+     * callers' callbacks (encoding a response, writing a file) must not run under it.
+     */
+    List<Runnable> drainCompletions() {
+        if (completions.isEmpty()) {
+            return List.of();
+        }
+        List<Runnable> out = new ArrayList<>(completions);
+        completions.clear();
+        return out;
     }
 
     /** Stops admitting and fails every queued request (unload, shutdown); in-flight runs still complete. */
