@@ -5,8 +5,13 @@ import io.batchwise.http.KServeRoutes;
 import io.batchwise.http.Routes;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.onnx.DemoModels;
-import io.batchwise.runtime.DirectInference;
-import io.batchwise.runtime.InferenceService;
+import io.batchwise.http.AsyncResults;
+import io.batchwise.http.MetricsRoutes;
+import io.batchwise.metrics.CompositeListener;
+import io.batchwise.metrics.SchedulerMetrics;
+import io.batchwise.schedule.Scheduler;
+import io.batchwise.schedule.SchedulerListener;
+import io.batchwise.schedule.Ticker;
 import io.batchwise.runtime.ModelRegistry;
 import io.batchwise.runtime.OnnxRuntime;
 import io.vertx.core.Vertx;
@@ -32,12 +37,17 @@ public final class BatchwiseServer implements AutoCloseable {
     private final List<AutoCloseable> owned;
     private final HttpFrontEnd http;
     private final ModelRegistry registry;
+    private final Scheduler scheduler;
+    private final SchedulerMetrics metrics;
     private boolean closed;
 
-    private BatchwiseServer(List<AutoCloseable> owned, HttpFrontEnd http, ModelRegistry registry) {
+    private BatchwiseServer(List<AutoCloseable> owned, HttpFrontEnd http, ModelRegistry registry, Scheduler scheduler,
+                            SchedulerMetrics metrics) {
         this.owned = owned;
         this.http = http;
         this.registry = registry;
+        this.scheduler = scheduler;
+        this.metrics = metrics;
     }
 
     /** Builds and starts the server; returns once it listens. */
@@ -50,20 +60,27 @@ public final class BatchwiseServer implements AutoCloseable {
             owned.add(registry);
             AtomicBoolean started = new AtomicBoolean();
             int cores = Runtime.getRuntime().availableProcessors();
-            InferenceService inference = new DirectInference(registry, Math.max(2, cores));
-            owned.add(inference);
+            Ticker ticker = Ticker.systemTicker();
+            SchedulerMetrics metrics = new SchedulerMetrics();
+            List<SchedulerListener> listeners = List.of(metrics);
             ExecutorService decoders = Executors.newFixedThreadPool(Math.max(2, cores), daemon("batchwise-decode"));
             owned.add(decoders::shutdownNow);
             registry.loadAll();
+            Scheduler scheduler = new Scheduler(registry, ticker, new CompositeListener(listeners), true);
+            owned.add(scheduler);
+            scheduler.prepareAll();
             started.set(true);
+            AsyncResults async = new AsyncResults(ticker, TimeUnit.MINUTES.toNanos(10), 10_000, 256L << 20);
             Vertx vertx = Vertx.vertx();
             owned.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-            List<Routes> routes = List.of(new KServeRoutes(registry, inference, decoders, started::get));
+            List<Routes> routes = List.of(
+                    new KServeRoutes(registry, scheduler, decoders, started::get, async),
+                    new MetricsRoutes(List.of(metrics)));
             HttpFrontEnd http = HttpFrontEnd.start(vertx, settings.http(), routes);
             owned.add(http);
             LOG.info(() -> "batchwise listening on http://" + settings.http().host() + ":" + http.port()
                     + " serving " + models);
-            return new BatchwiseServer(owned, http, registry);
+            return new BatchwiseServer(owned, http, registry, scheduler, metrics);
         } catch (RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -104,6 +121,14 @@ public final class BatchwiseServer implements AutoCloseable {
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public SchedulerMetrics metrics() {
+        return metrics;
     }
 
     /** Stops serving and releases every resource, newest first; idempotent. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchwise.model.InvalidConfig;
 import io.batchwise.runtime.ModelNotFound;
 import io.batchwise.runtime.ModelNotReady;
+import io.batchwise.schedule.DeadlineExceeded;
+import io.batchwise.schedule.Overloaded;
 import io.batchwise.tensor.InvalidInput;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.concurrent.CompletionException;
@@ -40,6 +42,12 @@ public final class ErrorMapper {
         if (e instanceof ModelNotReady) {
             return new HttpError(503, e.getMessage(), null);
         }
+        if (e instanceof Overloaded o) {
+            return new HttpError(429, e.getMessage(), o.retryAfterSeconds());
+        }
+        if (e instanceof DeadlineExceeded d) {
+            return new HttpError(503, e.getMessage(), d.retryAfterSeconds());
+        }
         if (e instanceof HttpStatusException h) {
             return new HttpError(h.status(), h.getMessage(), h.retryAfterSeconds());
         }
@@ -60,6 +68,12 @@ public final class ErrorMapper {
     public static void send(HttpServerResponse response, Throwable t) {
         HttpError err = map(t);
         send(response, err.status(), err.message(), err.retryAfterSeconds());
+    }
+
+    /** The JSON error body {@code {"error": message}}. */
+    public static byte[] body(String message) {
+        return JSON.createObjectNode().put("error", message == null ? "error" : message).toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Writes an error with an explicit status. */

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
@@ -21,12 +22,16 @@ public final class KServeRoutes implements Routes {
     private final InferenceService inference;
     private final Executor decoders;
     private final BooleanSupplier started;
+    private final InferCodec codec = new InferCodec();
+    private final AsyncResults async;
 
     /**
      * @param decoders threads that decode bodies and submit requests (never the event loop)
      * @param started  true once every model has been through loading
      */
-    public KServeRoutes(ModelRegistry registry, InferenceService inference, Executor decoders, BooleanSupplier started) {
+    public KServeRoutes(ModelRegistry registry, InferenceService inference, Executor decoders, BooleanSupplier started,
+                        AsyncResults async) {
+        this.async = async;
         this.registry = registry;
         this.inference = inference;
         this.decoders = decoders;
@@ -45,6 +50,7 @@ public final class KServeRoutes implements Routes {
                 .handler(ctx -> modelReady(ctx, ctx.pathParam("version")));
         router.post("/v2/models/:model/infer").handler(ctx -> infer(ctx, null));
         router.post("/v2/models/:model/versions/:version/infer").handler(ctx -> infer(ctx, ctx.pathParam("version")));
+        router.get("/v2/requests/:id").handler(this::asyncResult);
     }
 
     private void ready(RoutingContext ctx) {
@@ -77,31 +83,70 @@ public final class KServeRoutes implements Routes {
     private void infer(RoutingContext ctx, String version) {
         String model = ctx.pathParam("model");
         Buffer body = ctx.body().buffer();
-        String headerLength = ctx.request().getHeader(InferCodec.HEADER_LENGTH);
+        String headerLength = ctx.request().getHeader(EncodedBody.HEADER_LENGTH);
+        String prefer = ctx.request().getHeader("Prefer");
+        boolean respondAsync = prefer != null && prefer.toLowerCase().contains("respond-async");
         HttpServerResponse response = ctx.response();
         decoders.execute(() -> {
+            CompletableFuture<AsyncResults.Stored> answer = new CompletableFuture<>();
             try {
-                DecodedInfer decoded = InferCodec.decode(body == null ? new byte[0] : body.getBytes(), headerLength);
+                DecodedInfer decoded = codec.decodeRequest(body == null ? new byte[0] : body.getBytes(), headerLength);
                 inference.infer(model, version, decoded.request()).whenComplete((res, err) -> {
-                    if (err != null) {
-                        ErrorMapper.send(response, err);
-                        return;
-                    }
                     try {
-                        EncodedResponse enc = InferCodec.encode(res, decoded);
-                        response.setStatusCode(200).putHeader("Content-Type", enc.contentType());
-                        if (enc.headerLength() != null) {
-                            response.putHeader(InferCodec.HEADER_LENGTH, Integer.toString(enc.headerLength()));
-                        }
-                        response.end(Buffer.buffer(enc.body()));
+                        answer.complete(err != null ? error(err) : ok(codec.encodeResponse(res, decoded.binaryOutputs())));
                     } catch (RuntimeException e) {
-                        ErrorMapper.send(response, e);
+                        answer.complete(error(e));
                     }
                 });
             } catch (RuntimeException e) {
-                ErrorMapper.send(response, e);
+                answer.complete(error(e));
+            }
+            if (respondAsync && !answer.isDone()) {
+                String id = async.register(answer);
+                response.setStatusCode(202).putHeader("Location", "/v2/requests/" + id)
+                        .putHeader("Content-Type", "application/json")
+                        .end("{\"id\":\"" + id + "\",\"status\":\"pending\"}");
+            } else {
+                answer.thenAccept(stored -> send(response, stored));
             }
         });
+    }
+
+    private void asyncResult(RoutingContext ctx) {
+        AsyncResults.Lookup found = async.get(ctx.pathParam("id"));
+        if (!found.known()) {
+            ErrorMapper.send(ctx.response(), 404, "no such request '" + ctx.pathParam("id")
+                    + "' (unknown, or its result expired)", null);
+        } else if (found.pending()) {
+            ctx.response().putHeader("Retry-After", "1");
+            json(ctx.response(), 202, "{\"id\":\"" + ctx.pathParam("id") + "\",\"status\":\"pending\"}");
+        } else {
+            send(ctx.response(), found.result());
+        }
+    }
+
+    private static AsyncResults.Stored ok(EncodedBody enc) {
+        return new AsyncResults.Stored(200, enc.contentType(), enc.headerLength(), enc.body(), null);
+    }
+
+    private static AsyncResults.Stored error(Throwable t) {
+        ErrorMapper.HttpError e = ErrorMapper.map(t);
+        return new AsyncResults.Stored(e.status(), "application/json", null, ErrorMapper.body(e.message()),
+                e.retryAfterSeconds());
+    }
+
+    private static void send(HttpServerResponse response, AsyncResults.Stored stored) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(stored.status()).putHeader("Content-Type", stored.contentType());
+        if (stored.headerLength() != null) {
+            response.putHeader(EncodedBody.HEADER_LENGTH, Integer.toString(stored.headerLength()));
+        }
+        if (stored.retryAfter() != null) {
+            response.putHeader("Retry-After", Integer.toString(stored.retryAfter()));
+        }
+        response.end(Buffer.buffer(stored.body()));
     }
 
     static void json(HttpServerResponse response, int status, String body) {
