@@ -74,7 +74,8 @@ public final class BatchwiseServer implements AutoCloseable {
             Vertx vertx = Vertx.vertx();
             owned.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             List<Routes> routes = List.of(
-                    new KServeRoutes(registry, scheduler, decoders, started::get, async),
+                    new KServeRoutes(registry, scheduler, decoders, started::get, async,
+                            settings.http().maxBodyBytes()),
                     new MetricsRoutes(List.of(metrics)));
             HttpFrontEnd http = HttpFrontEnd.start(vertx, settings.http(), routes);
             owned.add(http);

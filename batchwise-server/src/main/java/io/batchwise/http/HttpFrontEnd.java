@@ -4,13 +4,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP server: one Vert.x instance, a body limit (413 beyond it), the mounted route groups,
- * and JSON errors for every failure, including the router's own (404 for unknown paths, 405).
+ * The HTTP server: one Vert.x instance, the mounted route groups (each reads bodies its own
+ * way, within the configured limit), and JSON errors for every failure, including the router's own (404 for unknown paths, 405).
  */
 public final class HttpFrontEnd implements AutoCloseable {
     private final Vertx vertx;
@@ -25,7 +24,6 @@ public final class HttpFrontEnd implements AutoCloseable {
     /** Starts serving; returns once the port is bound. */
     public static HttpFrontEnd start(Vertx vertx, HttpOptions options, List<Routes> groups) {
         Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(options.maxBodyBytes()));
         for (Routes g : groups) {
             g.mount(router);
         }

@@ -24,14 +24,16 @@ public final class KServeRoutes implements Routes {
     private final BooleanSupplier started;
     private final InferCodec codec = new InferCodec();
     private final AsyncResults async;
+    private final RawBody body;
 
     /**
      * @param decoders threads that decode bodies and submit requests (never the event loop)
      * @param started  true once every model has been through loading
      */
     public KServeRoutes(ModelRegistry registry, InferenceService inference, Executor decoders, BooleanSupplier started,
-                        AsyncResults async) {
+                        AsyncResults async, long maxBodyBytes) {
         this.async = async;
+        this.body = RawBody.limitedTo(maxBodyBytes);
         this.registry = registry;
         this.inference = inference;
         this.decoders = decoders;
@@ -48,8 +50,9 @@ public final class KServeRoutes implements Routes {
         router.get("/v2/models/:model/ready").handler(ctx -> modelReady(ctx, null));
         router.get("/v2/models/:model/versions/:version/ready")
                 .handler(ctx -> modelReady(ctx, ctx.pathParam("version")));
-        router.post("/v2/models/:model/infer").handler(ctx -> infer(ctx, null));
-        router.post("/v2/models/:model/versions/:version/infer").handler(ctx -> infer(ctx, ctx.pathParam("version")));
+        router.post("/v2/models/:model/infer").handler(body).handler(ctx -> infer(ctx, null));
+        router.post("/v2/models/:model/versions/:version/infer").handler(body)
+                .handler(ctx -> infer(ctx, ctx.pathParam("version")));
         router.get("/v2/requests/:id").handler(this::asyncResult);
     }
 
@@ -82,7 +85,7 @@ public final class KServeRoutes implements Routes {
 
     private void infer(RoutingContext ctx, String version) {
         String model = ctx.pathParam("model");
-        Buffer body = ctx.body().buffer();
+        byte[] body = RawBody.of(ctx);
         String headerLength = ctx.request().getHeader(EncodedBody.HEADER_LENGTH);
         String prefer = ctx.request().getHeader("Prefer");
         boolean respondAsync = prefer != null && prefer.toLowerCase().contains("respond-async");
@@ -90,7 +93,8 @@ public final class KServeRoutes implements Routes {
         decoders.execute(() -> {
             CompletableFuture<AsyncResults.Stored> answer = new CompletableFuture<>();
             try {
-                DecodedInfer decoded = codec.decodeRequest(body == null ? new byte[0] : body.getBytes(), headerLength);
+                registry.get(model, version);
+                DecodedInfer decoded = codec.decodeRequest(body, headerLength);
                 inference.infer(model, version, decoded.request()).whenComplete((res, err) -> {
                     try {
                         answer.complete(err != null ? error(err) : ok(codec.encodeResponse(res, decoded.binaryOutputs())));
