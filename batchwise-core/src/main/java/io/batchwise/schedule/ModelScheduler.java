@@ -87,18 +87,19 @@ final class ModelScheduler {
         QueueConfig q = config.queue();
         if (cls == ServiceClass.BULK) {
             if (bulkRows + rows > 16L * q.maxRows()) {
-                throw new Overloaded("model '" + model + "' bulk queue is full (" + bulkRows + " rows)", 1);
+                throw rejected(cls, rows, new Overloaded("model '" + model + "' bulk queue is full (" + bulkRows
+                        + " rows)", 1));
             }
         } else {
             if (liveRows + rows > q.maxRows()) {
-                throw new Overloaded("model '" + model + "' queue is full (" + liveRows + " of " + q.maxRows()
-                        + " rows)", retryAfterSeconds(liveRows));
+                throw rejected(cls, rows, new Overloaded("model '" + model + "' queue is full (" + liveRows + " of "
+                        + q.maxRows() + " rows)", retryAfterSeconds(liveRows)));
             }
             long estimate = estimateCompletion(key, rows, deadline, now);
             if (estimate > deadline && q.timeoutAction() == QueueConfig.TimeoutAction.REJECT) {
-                throw new DeadlineExceeded("model '" + model + "' cannot finish " + rows + " row(s) within the "
-                        + budget.toMillis() + " ms budget (estimated " + (estimate - now) / 1_000_000 + " ms)",
-                        retryAfterSeconds(liveRows));
+                throw rejected(cls, rows, new DeadlineExceeded("model '" + model + "' cannot finish " + rows
+                        + " row(s) within the " + budget.toMillis() + " ms budget (estimated "
+                        + (estimate - now) / 1_000_000 + " ms)", retryAfterSeconds(liveRows)));
             }
             if (cls == ServiceClass.INTERACTIVE) {
                 noteBudget(budget.toNanos(), now);
@@ -114,6 +115,11 @@ final class ModelScheduler {
             bucket.rate.arrive(now, rows);
         }
         return p;
+    }
+
+    private RuntimeException rejected(ServiceClass cls, long rows, RuntimeException e) {
+        listener.onRequestDone(model, cls, Outcome.REJECTED, (int) rows, 0, 0, 0, false);
+        return e;
     }
 
     private static long saturatedAdd(long a, long b) {
