@@ -65,9 +65,15 @@ final class ModelScheduler {
         return modelLatency;
     }
 
+    /**
+     * A bucket's own t(n) once it has run, else the model-wide one. A bucket's model starts as a
+     * copy of the model-wide one (warm-up included) and then learns from its own runs: started
+     * empty, a single observed run would make it extrapolate t(n) in proportion to n and shrink
+     * every later batch to a few rows.
+     */
     private LatencyModel latency(BucketKey key) {
         LatencyModel m = latency.get(key);
-        return m != null && m.trained() ? m : modelLatency;
+        return m != null ? m : modelLatency;
     }
 
     /**
@@ -317,7 +323,7 @@ final class ModelScheduler {
     /** Records a finished run and completes the requests whose rows are all back. */
     void complete(Batch batch, List<List<Tensor>> outputs, long start, long end) {
         busy[batch.instance] = false;
-        LatencyModel lm = latency.computeIfAbsent(batch.bucket, k -> new LatencyModel(config.maxBatchSize()));
+        LatencyModel lm = latency.computeIfAbsent(batch.bucket, k -> modelLatency.copy());
         lm.observe(batch.rows, end - start);
         modelLatency.observe(batch.rows, end - start);
         for (int i = 0; i < batch.slices.size(); i++) {
