@@ -167,7 +167,9 @@ final class ModelScheduler {
         for (int i = 0; i < busy.length; i++) {
             inflight = Math.min(inflight, busy[i] ? Math.max(0, busyUntil[i] - now) : 0);
         }
-        long queueWait = (long) (ahead / capacity(lm));
+        // Rows beyond one run's worth (a request split over several runs) queue like rows ahead.
+        long beyondFirstRun = Math.max(0, rows - config.maxBatchSize());
+        long queueWait = (long) ((ahead + beyondFirstRun) / capacity(lm));
         return now + inflight + queueWait + lm.predict((int) Math.min(rows, config.maxBatchSize()));
     }
 
