@@ -38,6 +38,7 @@ final class SloPolicy implements BatchPolicy {
      * tenth of runs, response encoding, the network): waiting may use the rest.
      */
     private static final double RESERVE = 0.15;
+    private static final long TIMER_SLACK_NANOS = 200_000;
     private final int maxRows;
 
     SloPolicy(int maxRows) {
@@ -57,7 +58,8 @@ final class SloPolicy implements BatchPolicy {
         long slack = deadline - now;
         int expected = (int) Math.min(maxRows, n + Math.floor(perNano * Math.max(0, slack - latency.predict(n))));
         long latest = deadline - latency.predict(Math.max(n, expected));
-        if (latest <= now) {
+        // Within a timer's slack of the planned start counts as reaching it.
+        if (latest <= now + TIMER_SLACK_NANOS) {
             return Decision.now(n, "deadline");
         }
         double gain = perNano * (latest - now);
