@@ -2,10 +2,14 @@ package io.batchwise.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.batchwise.model.ModelRepository;
 import io.batchwise.model.ModelSource;
 import io.batchwise.onnx.DemoModels;
+import io.batchwise.tensor.InvalidInput;
 import io.batchwise.tensor.Rows;
 import io.batchwise.tensor.Tensor;
 import java.io.IOException;
@@ -118,6 +122,19 @@ class ModelInstanceBatchingTest {
     void runBatch_outputsSelected_returnsOnlyThose() {
         List<List<Tensor>> out = tiny.runBatch(List.of(List.of(floats(new SplittableRandom(1), 2))), Set.of("output"));
         assertEquals(List.of("output"), out.get(0).stream().map(Tensor::name).toList());
+    }
+
+    @Test
+    void runBatch_dataTheModelRejects_throwsInvalidInputAndInstanceKeepsWorking() {
+        long[] ids = new long[64];
+        ids[5] = 99_999; // outside the 8192-entry embedding table
+        InvalidInput e = assertThrows(InvalidInput.class, () -> embedder.runBatch(
+                List.of(List.of(Tensor.ofLongs("input_ids", new long[] {1, 64}, ids))), Set.of()));
+        assertTrue(e.getMessage().contains("embedder") && e.getMessage().contains("99999"), e.getMessage());
+        assertFalse(e.getMessage().contains("ORT_INVALID_ARGUMENT"), e.getMessage());
+
+        Tensor ok = embedder.runBatch(List.of(List.of(tokenIds(new SplittableRandom(1), 2))), Set.of()).get(0).get(0);
+        assertEquals(2, ok.rows());
     }
 
     @Test
