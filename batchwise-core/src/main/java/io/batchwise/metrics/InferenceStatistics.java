@@ -21,10 +21,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *       request as one inference); {@code execution_count}: runs (ONNX Runtime executions; a run that
  *       failed counts too, as the scheduler reports runs without their outcome).
  *   <li>{@code success} / {@code fail}: requests that left the scheduler with a result / an error
- *       (expired in the queue, failed run, unload), with their arrival-to-completion time.
- *       Requests refused at admission (queue full, deadline unreachable, invalid input) never
- *       enter the scheduler and are not counted here; {@code /metrics} shows the refusals that
- *       reach it.
+ *       (refused at admission as queue full or deadline unreachable, expired in the queue, failed
+ *       run, unload), with their arrival-to-completion time (0 for a refusal at admission).
+ *       Requests that never reach a model's scheduler (invalid input, unknown model) are not
+ *       counted, as Triton does not count them either.
  *   <li>{@code queue}: successful requests' arrival-to-last-run time; {@code compute_infer}: their
  *       time in runs.
  *   <li>A run is timed as a whole (input concatenation, execution and output slicing together),

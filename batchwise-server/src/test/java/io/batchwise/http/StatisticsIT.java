@@ -29,6 +29,7 @@ class StatisticsIT {
         // Waits 2 s for more rows but promises 50 ms and rejects late work: every request expires queued.
         TestServer.tinyModel(models, "expiring", "max_batch_size: 64\nlatency_target: 50ms\n"
                 + "batching: {policy: window, max_queue_delay: 2s}\nqueue: {timeout_action: reject}\n");
+        TestServer.tinyModel(models, "refusing", TestServer.FAST);
         server = BatchwiseServer.start(ServerSettings.forTests(models, dir.resolve("data")));
         http = new TestServer(server.port());
     }
@@ -108,7 +109,7 @@ class StatisticsIT {
                 untouched = m;
             }
         }
-        assertEquals(List.of("counted", "expiring", "untouched"), names);
+        assertEquals(List.of("counted", "expiring", "refusing", "untouched"), names);
         assertEquals(0, untouched.get("inference_count").asLong());
         assertEquals(0, untouched.get("execution_count").asLong());
         assertEquals(0, untouched.get("last_inference").asLong());
@@ -125,6 +126,18 @@ class StatisticsIT {
         assertTrue(ns(m, "fail") >= 50_000_000L, m.toString());
         assertEquals(0, count(m, "success"));
         assertEquals(0, m.get("inference_count").asLong());
+        assertEquals(0, m.get("execution_count").asLong());
+    }
+
+    @Test
+    void modelStats_requestRefusedAtAdmission_countsAsFail() {
+        // A one-microsecond budget cannot be met: refused at once with 503.
+        String body = TestServer.inferBody(1).replace("{\"inputs\"", "{\"parameters\":{\"timeout\":1},\"inputs\"");
+        TestServer.Reply reply = http.post("/v2/models/refusing/infer", body);
+        assertEquals(503, reply.status(), reply.toString());
+        JsonNode m = onlyModel(http.get("/v2/models/refusing/stats"));
+        assertEquals(1, count(m, "fail"));
+        assertEquals(0, count(m, "success"));
         assertEquals(0, m.get("execution_count").asLong());
     }
 
