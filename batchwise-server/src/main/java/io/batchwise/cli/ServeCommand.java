@@ -29,16 +29,24 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body-size", defaultValue = "67108864", description = "Largest request body in bytes (default ${DEFAULT-VALUE}).")
     long maxBody;
 
+    @Option(names = "--grpc-port", defaultValue = "8001", description = "Open Inference Protocol gRPC port (default ${DEFAULT-VALUE}; -1 turns gRPC off).")
+    int grpcPort;
+
+    @Option(names = "--api-key", defaultValue = "${env:BATCHWISE_API_KEY}", description = "Key required as 'Authorization: Bearer KEY' by the model repository endpoints (default: the environment variable BATCHWISE_API_KEY, else none).")
+    String apiKey;
+
     @Override
     public Integer call() throws Exception {
-        ServerSettings settings = new ServerSettings(new HttpOptions(host, port, maxBody), models, data, pricing);
+        ServerSettings settings = new ServerSettings(new HttpOptions(host, port, maxBody), models, data, pricing,
+                grpcPort, apiKey);
         BatchwiseServer server = BatchwiseServer.start(settings);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stop.countDown();
         }, "batchwise-shutdown"));
-        System.out.println("batchwise serving on http://" + host + ":" + server.port() + "  (Ctrl-C to stop)");
+        System.out.println("batchwise serving on http://" + host + ":" + server.port()
+                + (server.grpcPort() > 0 ? " and grpc://" + host + ":" + server.grpcPort() : "") + "  (Ctrl-C to stop)");
         stop.await();
         return 0;
     }
