@@ -342,13 +342,32 @@ final class ModelScheduler {
 
     /** Records a failed run: every request in it fails. */
     void fail(Batch batch, Throwable error, long start, long end) {
+        List<Object> results = new ArrayList<>();
+        batch.slices.forEach(s -> results.add(error));
+        completeEach(batch, results, start, end);
+    }
+
+    /**
+     * Records a batch whose slices were run one by one after the batch as a whole failed, so
+     * that one request's bad data fails only that request. Each result is the slice's outputs
+     * ({@code List<Tensor>}) or its error ({@code Throwable}). The isolated runs do not train
+     * the latency model: they are not the batch size that was planned.
+     */
+    @SuppressWarnings("unchecked")
+    void completeEach(Batch batch, List<Object> results, long start, long end) {
         busy[batch.instance] = false;
-        for (Batch.Slice s : batch.slices) {
+        for (int i = 0; i < batch.slices.size(); i++) {
+            Batch.Slice s = batch.slices.get(i);
             Pending p = s.pending();
             p.lastRunStart = start;
             p.computeNanos += end - start;
-            dropQueued(p);
-            finish(p, Outcome.FAILED, error, end);
+            Object r = results.get(i);
+            if (r instanceof Throwable error) {
+                dropQueued(p);
+                finish(p, Outcome.FAILED, error, end);
+            } else if (!p.finished && p.addPiece(s.from(), s.count(), (List<Tensor>) r)) {
+                finishSuccess(p, end);
+            }
         }
         report(batch, start, end);
     }
