@@ -54,6 +54,9 @@ final class CostBenchCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(), d);
             r = CostBench.run(server, model, d, load);
         }
+        System.out.printf(Locale.ROOT, "one-row service time %.2f ms -> interactive rate %.1f/s, budget %d ms, shed %.1f%%;"
+                + " system load average %.1f%n", r.oneRowSeconds() * 1e3, r.rate(), r.budget().toMillis(), 100 * r.shed(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         String row = "%-12s %10s %8s %8s %12s %12s %9s %9s%n";
         System.out.printf(Locale.ROOT, row, "CLASS", "ROWS", "SECONDS", "UTIL", "COST", "COST/1K", "P50_MS", "P99_MS");
         for (CostBench.Phase p : new CostBench.Phase[] {r.interactive(), r.bulk()}) {
