@@ -1,10 +1,12 @@
 package io.batchwise.cli;
 
+import io.batchwise.cost.CostService;
 import io.batchwise.grpc.GrpcFrontEnd;
 import io.batchwise.http.ApiKeyCheck;
 import io.batchwise.http.HttpFrontEnd;
 import io.batchwise.http.KServeRoutes;
 import io.batchwise.http.Routes;
+import io.batchwise.ledger.CostLedger;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.onnx.DemoModels;
 import io.batchwise.http.AsyncResults;
@@ -47,16 +49,18 @@ public final class BatchwiseServer implements AutoCloseable {
     private final ModelRegistry registry;
     private final Scheduler scheduler;
     private final SchedulerMetrics metrics;
+    private final CostLedger ledger;
     private boolean closed;
 
     private BatchwiseServer(List<AutoCloseable> owned, HttpFrontEnd http, GrpcFrontEnd grpc, ModelRegistry registry,
-                            Scheduler scheduler, SchedulerMetrics metrics) {
+                            Scheduler scheduler, SchedulerMetrics metrics, CostLedger ledger) {
         this.owned = owned;
         this.http = http;
         this.grpc = grpc;
         this.registry = registry;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.ledger = ledger;
     }
 
     /** Builds and starts the server; returns once it listens. */
@@ -72,10 +76,13 @@ public final class BatchwiseServer implements AutoCloseable {
             Ticker ticker = Ticker.systemTicker();
             SchedulerMetrics metrics = new SchedulerMetrics();
             InferenceStatistics statistics = new InferenceStatistics(Clock.systemUTC());
-            List<SchedulerListener> listeners = List.of(metrics, statistics);
+            CostService cost = CostService.open(settings.pricing(), settings.data(), ticker, Clock.systemUTC());
+            owned.add(cost); // closed after the scheduler, so the last instance time is saved
+            List<SchedulerListener> listeners = List.of(metrics, statistics, cost.ledger());
             ExecutorService decoders = Executors.newFixedThreadPool(Math.max(2, cores), daemon("batchwise-decode"));
             owned.add(decoders::shutdownNow);
             registry.loadAll();
+            cost.checkPools(registry.all());
             Scheduler scheduler = new Scheduler(registry, ticker, new CompositeListener(listeners), true);
             owned.add(scheduler);
             scheduler.prepareAll();
@@ -89,7 +96,8 @@ public final class BatchwiseServer implements AutoCloseable {
                             settings.http().maxBodyBytes()),
                     new KServeRoutes(registry, scheduler, decoders, started::get, async,
                             settings.http().maxBodyBytes()),
-                    new MetricsRoutes(List.of(metrics)));
+                    new MetricsRoutes(List.of(metrics, cost.ledger())),
+                    cost.routes());
             HttpFrontEnd http = HttpFrontEnd.start(vertx, settings.http(), routes);
             owned.add(http);
             GrpcFrontEnd grpc = null;
@@ -103,7 +111,7 @@ public final class BatchwiseServer implements AutoCloseable {
             }
             LOG.info(() -> "batchwise listening on http://" + settings.http().host() + ":" + http.port()
                     + " serving " + models);
-            return new BatchwiseServer(owned, http, grpc, registry, scheduler, metrics);
+            return new BatchwiseServer(owned, http, grpc, registry, scheduler, metrics, cost.ledger());
         } catch (RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -157,6 +165,11 @@ public final class BatchwiseServer implements AutoCloseable {
 
     public SchedulerMetrics metrics() {
         return metrics;
+    }
+
+    /** The cost ledger (reports, and {@code costOfJob} for batch objects). */
+    public CostLedger ledger() {
+        return ledger;
     }
 
     /** Stops serving and releases every resource, newest first; idempotent. */
