@@ -65,9 +65,15 @@ final class ModelScheduler {
         return modelLatency;
     }
 
+    /**
+     * A bucket's own t(n) once it has run, else the model-wide one. A bucket's model starts as a
+     * copy of the model-wide one (warm-up included) and then learns from its own runs: started
+     * empty, a single observed run would make it extrapolate t(n) in proportion to n and shrink
+     * every later batch to a few rows.
+     */
     private LatencyModel latency(BucketKey key) {
         LatencyModel m = latency.get(key);
-        return m != null && m.trained() ? m : modelLatency;
+        return m != null ? m : modelLatency;
     }
 
     /**
@@ -87,18 +93,19 @@ final class ModelScheduler {
         QueueConfig q = config.queue();
         if (cls == ServiceClass.BULK) {
             if (bulkRows + rows > 16L * q.maxRows()) {
-                throw new Overloaded("model '" + model + "' bulk queue is full (" + bulkRows + " rows)", 1);
+                throw rejected(cls, rows, new Overloaded("model '" + model + "' bulk queue is full (" + bulkRows
+                        + " rows)", 1));
             }
         } else {
             if (liveRows + rows > q.maxRows()) {
-                throw new Overloaded("model '" + model + "' queue is full (" + liveRows + " of " + q.maxRows()
-                        + " rows)", retryAfterSeconds(liveRows));
+                throw rejected(cls, rows, new Overloaded("model '" + model + "' queue is full (" + liveRows + " of "
+                        + q.maxRows() + " rows)", retryAfterSeconds(liveRows)));
             }
             long estimate = estimateCompletion(key, rows, deadline, now);
             if (estimate > deadline && q.timeoutAction() == QueueConfig.TimeoutAction.REJECT) {
-                throw new DeadlineExceeded("model '" + model + "' cannot finish " + rows + " row(s) within the "
-                        + budget.toMillis() + " ms budget (estimated " + (estimate - now) / 1_000_000 + " ms)",
-                        retryAfterSeconds(liveRows));
+                throw rejected(cls, rows, new DeadlineExceeded("model '" + model + "' cannot finish " + rows
+                        + " row(s) within the " + budget.toMillis() + " ms budget (estimated "
+                        + (estimate - now) / 1_000_000 + " ms)", retryAfterSeconds(liveRows)));
             }
             if (cls == ServiceClass.INTERACTIVE) {
                 noteBudget(budget.toNanos(), now);
@@ -114,6 +121,11 @@ final class ModelScheduler {
             bucket.rate.arrive(now, rows);
         }
         return p;
+    }
+
+    private RuntimeException rejected(ServiceClass cls, long rows, RuntimeException e) {
+        listener.onRequestDone(model, cls, Outcome.REJECTED, (int) rows, 0, 0, 0, false);
+        return e;
     }
 
     private static long saturatedAdd(long a, long b) {
@@ -155,7 +167,9 @@ final class ModelScheduler {
         for (int i = 0; i < busy.length; i++) {
             inflight = Math.min(inflight, busy[i] ? Math.max(0, busyUntil[i] - now) : 0);
         }
-        long queueWait = (long) (ahead / capacity(lm));
+        // Rows beyond one run's worth (a request split over several runs) queue like rows ahead.
+        long beyondFirstRun = Math.max(0, rows - config.maxBatchSize());
+        long queueWait = (long) ((ahead + beyondFirstRun) / capacity(lm));
         return now + inflight + queueWait + lm.predict((int) Math.min(rows, config.maxBatchSize()));
     }
 
@@ -311,7 +325,7 @@ final class ModelScheduler {
     /** Records a finished run and completes the requests whose rows are all back. */
     void complete(Batch batch, List<List<Tensor>> outputs, long start, long end) {
         busy[batch.instance] = false;
-        LatencyModel lm = latency.computeIfAbsent(batch.bucket, k -> new LatencyModel(config.maxBatchSize()));
+        LatencyModel lm = latency.computeIfAbsent(batch.bucket, k -> modelLatency.copy());
         lm.observe(batch.rows, end - start);
         modelLatency.observe(batch.rows, end - start);
         for (int i = 0; i < batch.slices.size(); i++) {
@@ -328,13 +342,32 @@ final class ModelScheduler {
 
     /** Records a failed run: every request in it fails. */
     void fail(Batch batch, Throwable error, long start, long end) {
+        List<Object> results = new ArrayList<>();
+        batch.slices.forEach(s -> results.add(error));
+        completeEach(batch, results, start, end);
+    }
+
+    /**
+     * Records a batch whose slices were run one by one after the batch as a whole failed, so
+     * that one request's bad data fails only that request. Each result is the slice's outputs
+     * ({@code List<Tensor>}) or its error ({@code Throwable}). The isolated runs do not train
+     * the latency model: they are not the batch size that was planned.
+     */
+    @SuppressWarnings("unchecked")
+    void completeEach(Batch batch, List<Object> results, long start, long end) {
         busy[batch.instance] = false;
-        for (Batch.Slice s : batch.slices) {
+        for (int i = 0; i < batch.slices.size(); i++) {
+            Batch.Slice s = batch.slices.get(i);
             Pending p = s.pending();
             p.lastRunStart = start;
             p.computeNanos += end - start;
-            dropQueued(p);
-            finish(p, Outcome.FAILED, error, end);
+            Object r = results.get(i);
+            if (r instanceof Throwable error) {
+                dropQueued(p);
+                finish(p, Outcome.FAILED, error, end);
+            } else if (!p.finished && p.addPiece(s.from(), s.count(), (List<Tensor>) r)) {
+                finishSuccess(p, end);
+            }
         }
         report(batch, start, end);
     }

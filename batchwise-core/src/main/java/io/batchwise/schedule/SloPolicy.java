@@ -8,12 +8,15 @@ package io.batchwise.schedule;
  * When an instance is free and a bucket holds n live rows whose earliest deadline is d:
  * <ol>
  *   <li>n reaches max_batch_size: run now (waiting cannot make the run larger).</li>
- *   <li>Otherwise estimate the latest moment a run can start and still finish by d:
+ *   <li>Otherwise estimate the latest moment a run can start and still finish by d (less a
+ *       reserve of 15% of the request's budget and 1 ms, for the tail beyond p90 and the response):
  *       {@code latest = d - t(n')}, where n' is n plus the rows the arrival rate λ is expected
  *       to add until then, and t is the learned p90 service time ({@link LatencyModel}).
  *       If {@code latest <= now}, run now ("deadline").</li>
  *   <li>If λ·(latest − now) < 1, no row is expected to arrive before the run must start, so
- *       waiting only adds latency: run now ("no-arrivals").</li>
+ *       waiting only adds latency: run now ("no-arrivals"). Likewise when no request has come
+ *       for three mean inter-arrival gaps (the traffic stopped, or a closed-loop client is
+ *       waiting for this very answer).</li>
  *   <li>Otherwise wait, until the earlier of {@code latest} and the time λ needs to fill the
  *       batch; any arrival, completion or that time triggers a new decision.</li>
  * </ol>
@@ -32,6 +35,13 @@ package io.batchwise.schedule;
 final class SloPolicy implements BatchPolicy {
     /** Margin for dispatch overhead and timer slack. */
     private static final long GUARD_NANOS = 1_000_000;
+    /**
+     * Share of a request's budget kept in reserve for what the p90 does not cover (the slowest
+     * tenth of runs, response encoding, the network): waiting may use the rest.
+     */
+    private static final double RESERVE = 0.15;
+    private static final long TIMER_SLACK_NANOS = 200_000;
+    private static final double SILENT_GAPS = 3;
     private final int maxRows;
 
     SloPolicy(int maxRows) {
@@ -45,19 +55,28 @@ final class SloPolicy implements BatchPolicy {
             return Decision.now(maxRows, "full");
         }
         int n = (int) queued;
-        long deadline = bucket.firstLive().deadline;
+        Pending first = bucket.firstLive();
+        long deadline = first.deadline - GUARD_NANOS - (long) (RESERVE * (first.deadline - first.arrival));
         double perNano = bucket.rate.perSecond(now) / 1e9;
-        long slack = deadline - now - GUARD_NANOS;
+        long slack = deadline - now;
         int expected = (int) Math.min(maxRows, n + Math.floor(perNano * Math.max(0, slack - latency.predict(n))));
-        long latest = deadline - GUARD_NANOS - latency.predict(Math.max(n, expected));
-        if (latest <= now) {
+        long latest = deadline - latency.predict(Math.max(n, expected));
+        // Within a timer's slack of the planned start counts as reaching it.
+        if (latest <= now + TIMER_SLACK_NANOS) {
             return Decision.now(n, "deadline");
         }
         double gain = perNano * (latest - now);
         if (gain < 1) {
             return Decision.now(n, "no-arrivals");
         }
+        // Silence for three mean gaps between requests (5% likely for a Poisson stream) means
+        // the traffic stopped or is a closed loop waiting on us: waiting longer adds only latency.
+        long quiet = (long) (SILENT_GAPS * 1e9 / Math.max(1e-9, bucket.rate.requestsPerSecond(now)));
+        long silentAt = bucket.rate.lastArrival() + quiet;
+        if (now >= silentAt) {
+            return Decision.now(n, "no-arrivals");
+        }
         long fill = (long) ((maxRows - n) / perNano);
-        return Decision.waitUntil(now + Math.max(1, Math.min(latest - now, fill)));
+        return Decision.waitUntil(now + Math.max(1, Math.min(Math.min(latest - now, fill), silentAt - now)));
     }
 }

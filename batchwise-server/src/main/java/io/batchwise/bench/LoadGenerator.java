@@ -1,0 +1,196 @@
+package io.batchwise.bench;
+
+import io.batchwise.http.BinaryOutputs;
+import io.batchwise.http.EncodedBody;
+import io.batchwise.http.InferCodec;
+import io.batchwise.runtime.InferenceRequest;
+import io.batchwise.tensor.DataType;
+import io.batchwise.tensor.Tensor;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Recorder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * An open-loop load generator for a KServe v2 endpoint: Poisson arrivals at a fixed rate, each
+ * request sent at its scheduled time whether or not earlier ones have answered, latency measured
+ * from that scheduled time (so queueing in a slow server is counted, not hidden), recorded in an
+ * HdrHistogram. Bodies use the binary tensor extension so the client spends little CPU.
+ */
+public final class LoadGenerator {
+    private final HttpClient client;
+    private final String url;
+
+    public LoadGenerator(String url) {
+        this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4, r -> {
+                    Thread t = new Thread(r, "bench-http");
+                    t.setDaemon(true);
+                    return t;
+                }))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * Options of one run.
+     *
+     * @param rate          average requests per second
+     * @param peakToAverage 1 for steady Poisson traffic; above 1, bursts: a square wave with a
+     *                      one-second period whose peak is this multiple of the average and whose
+     *                      trough is half the average (the same average overall)
+     */
+    public record Load(String model, double rate, Duration duration, Duration budget, int rowsPerRequest,
+                       String priority, long seed, double peakToAverage) {
+        public Load(String model, double rate, Duration duration, Duration budget, int rowsPerRequest, String priority,
+                    long seed) {
+            this(model, rate, duration, budget, rowsPerRequest, priority, seed, 1);
+        }
+
+        /** Requests per second at {@code t} seconds into the run. */
+        double rateAt(double t) {
+            if (peakToAverage <= 1) {
+                return rate;
+            }
+            double peak = rate * peakToAverage;
+            double low = rate / 2;
+            double burstShare = (rate - low) / (peak - low);
+            return (t % 1.0) < burstShare ? peak : low;
+        }
+
+        double peakRate() {
+            return Math.max(rate, rate * peakToAverage);
+        }
+    }
+
+    /** Runs one open-loop load and returns its measurements. */
+    public LoadResult run(Load load) throws Exception {
+        List<EncodedBody> bodies = bodies(load);
+        MetricsScrape.RunRows before = MetricsScrape.runRows(client, url, load.model());
+        Recorder recorder = new Recorder(3_600_000_000L, 3);
+        AtomicLong ok = new AtomicLong();
+        AtomicLong shed = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        List<CompletableFuture<?>> inflight = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(load.seed());
+        long start = System.nanoTime();
+        long end = start + load.duration().toNanos();
+        double next = start;
+        long sent = 0;
+        URI target = URI.create(url + "/v2/models/" + load.model() + "/infer");
+        while (true) {
+            // Inhomogeneous Poisson arrivals by thinning: candidates at the peak rate, each kept
+            // with probability rate(t) / peak.
+            next += -Math.log(1 - random.nextDouble()) / load.peakRate() * 1e9;
+            long intended = (long) next;
+            if (intended >= end) {
+                break;
+            }
+            if (random.nextDouble() * load.peakRate() > load.rateAt((intended - start) / 1e9)) {
+                continue;
+            }
+            long wait = intended - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            EncodedBody body = bodies.get((int) (sent % bodies.size()));
+            HttpRequest.Builder req = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", body.contentType())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.body()));
+            if (body.headerLength() != null) {
+                req.header(EncodedBody.HEADER_LENGTH, body.headerLength().toString());
+            }
+            sent++;
+            inflight.add(client.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding())
+                    .whenComplete((res, err) -> {
+                        long latency = System.nanoTime() - intended;
+                        if (err == null && res.statusCode() == 200) {
+                            ok.incrementAndGet();
+                            recorder.recordValue(Math.max(1, latency / 1000));
+                        } else if (err == null && (res.statusCode() == 429 || res.statusCode() == 503)) {
+                            shed.incrementAndGet();
+                        } else {
+                            failed.incrementAndGet();
+                        }
+                    }));
+        }
+        for (CompletableFuture<?> f : inflight) {
+            try {
+                f.get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // counted as failed by its completion handler
+            }
+        }
+        double seconds = load.duration().toNanos() / 1e9;
+        Histogram h = recorder.getIntervalHistogram();
+        MetricsScrape.RunRows after = MetricsScrape.runRows(client, url, load.model());
+        double rowsPerRun = after.meanSince(before);
+        return new LoadResult(load.model(), load.rate(), seconds, sent, ok.get(), shed.get(), failed.get(),
+                ok.get() / seconds, ms(h, 50), ms(h, 99), ms(h, 99.9), rowsPerRun);
+    }
+
+    private static double ms(Histogram h, double percentile) {
+        return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    private List<EncodedBody> bodies(Load load) throws Exception {
+        Map<String, Object> meta = MetricsScrape.metadata(client, url, load.model());
+        InferCodec codec = new InferCodec();
+        SplittableRandom random = new SplittableRandom(load.seed());
+        List<EncodedBody> out = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            List<Tensor> inputs = new ArrayList<>();
+            for (Object o : (List<?>) meta.get("inputs")) {
+                Map<?, ?> in = (Map<?, ?>) o;
+                inputs.add(random(in, load.rowsPerRequest(), random));
+            }
+            Map<String, Object> params = new java.util.HashMap<>();
+            if (load.budget() != null) {
+                params.put("timeout", load.budget().toNanos() / 1000);
+            }
+            if (load.priority() != null) {
+                params.put("priority", load.priority());
+            }
+            out.add(codec.encodeBinaryRequest(new InferenceRequest("bench-" + i, inputs, List.of(), params),
+                    BinaryOutputs.all()));
+        }
+        return out;
+    }
+
+    private static Tensor random(Map<?, ?> spec, int rows, SplittableRandom random) {
+        DataType type = DataType.parse(spec.get("datatype").toString());
+        List<?> dims = (List<?>) spec.get("shape");
+        long[] shape = new long[dims.size()];
+        for (int d = 0; d < shape.length; d++) {
+            long v = ((Number) dims.get(d)).longValue();
+            shape[d] = d == 0 ? rows : (v < 0 ? 1 : v);
+        }
+        int n = Math.toIntExact(Tensor.elementCount(shape));
+        ByteBuffer b = ByteBuffer.allocate(n * Math.max(1, type.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            switch (type) {
+                case FP32 -> b.putFloat((float) random.nextDouble(-1, 1));
+                case FP64 -> b.putDouble(random.nextDouble(-1, 1));
+                case INT64 -> b.putLong(random.nextInt(1, 8192));
+                case INT32 -> b.putInt(random.nextInt(0, 100));
+                default -> b.put((byte) random.nextInt(0, 2));
+            }
+        }
+        b.flip();
+        return Tensor.of(spec.get("name").toString(), type, shape, b);
+    }
+}

@@ -1,0 +1,143 @@
+package io.batchwise.bench;
+
+import io.batchwise.cli.BatchwiseServer;
+import io.batchwise.cli.ServerSettings;
+import io.batchwise.onnx.DemoModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Finds, for each batching policy, the highest request rate a model sustains with p99 within a
+ * limit and at most a given fraction shed. All policies are served side by side by one
+ * in-process server (the same ONNX file under one model name per policy), so their ratios come
+ * from one run on one machine state.
+ */
+public final class PolicySweep {
+    /** One policy under test: a label and its config.yaml batching block. */
+    public record Policy(String label, String batchingYaml) {
+        /** Parses {@code none}, {@code slo} or {@code window:5ms}. */
+        public static Policy parse(String text) {
+            if (text.equals("none") || text.equals("slo")) {
+                return new Policy(text, "  policy: " + text + "\n");
+            }
+            if (text.startsWith("window:")) {
+                return new Policy(text, "  policy: window\n  max_queue_delay: " + text.substring(7) + "\n");
+            }
+            throw new IllegalArgumentException("policy must be none, slo or window:DELAY (got " + text + ")");
+        }
+
+        String modelName() {
+            return "scorer-" + label.replace(':', '-');
+        }
+    }
+
+    /** The best passing rate found for a policy, and the run that showed it. */
+    public record Outcome(Policy policy, double bestRate, LoadResult best, List<LoadResult> probes) {
+    }
+
+    private final Duration probe;
+    private final Duration budget;
+    private final double p99LimitMs;
+    private final double maxShed;
+    private final int rowsPerRequest;
+    private final Consumer<String> progress;
+
+    public PolicySweep(Duration probe, Duration budget, double p99LimitMs, double maxShed, int rowsPerRequest,
+                       Consumer<String> progress) {
+        this.probe = probe;
+        this.budget = budget;
+        this.p99LimitMs = p99LimitMs;
+        this.maxShed = maxShed;
+        this.rowsPerRequest = rowsPerRequest;
+        this.progress = progress;
+    }
+
+    /** Writes the repository, starts the server, sweeps every policy, stops the server. */
+    public List<Outcome> run(List<Policy> policies, Path work, int intraOpThreads, double startRate) throws Exception {
+        Path models = repository(policies, work, intraOpThreads);
+        List<Outcome> out = new ArrayList<>();
+        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(models, work.resolve("data")))) {
+            LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + server.port());
+            for (Policy p : policies) {
+                out.add(sweep(gen, p, startRate));
+            }
+        }
+        return out;
+    }
+
+    private Outcome sweep(LoadGenerator gen, Policy policy, double startRate) throws Exception {
+        List<LoadResult> probes = new ArrayList<>();
+        gen.run(load(policy, Math.max(1, startRate / 4), Duration.ofSeconds(1)));
+        double pass = 0;
+        LoadResult best = null;
+        double fail = Double.NaN;
+        double rate = startRate;
+        while (Double.isNaN(fail)) {
+            LoadResult r = probe(gen, policy, rate, probes);
+            if (r.holds(p99LimitMs, maxShed)) {
+                pass = rate;
+                best = r;
+                rate *= 2;
+            } else {
+                fail = rate;
+            }
+            if (rate > 1e6) {
+                break;
+            }
+        }
+        for (int i = 0; i < 4 && !Double.isNaN(fail); i++) {
+            double mid = pass == 0 ? fail / 2 : (pass + fail) / 2;
+            LoadResult r = probe(gen, policy, mid, probes);
+            if (r.holds(p99LimitMs, maxShed)) {
+                pass = mid;
+                best = r;
+            } else {
+                fail = mid;
+            }
+        }
+        return new Outcome(policy, pass, best, probes);
+    }
+
+    private LoadResult probe(LoadGenerator gen, Policy policy, double rate, List<LoadResult> probes) throws Exception {
+        LoadResult r = gen.run(load(policy, rate, probe));
+        probes.add(r);
+        progress.accept(String.format("  %-14s rate %7.0f/s  p99 %8.2f ms  shed %5.2f%%  rows/run %6.1f  %s",
+                policy.label(), rate, r.p99Ms(), 100 * r.shedFraction(), r.meanRowsPerRun(),
+                r.holds(p99LimitMs, maxShed) ? "holds" : "fails"));
+        return r;
+    }
+
+    private LoadGenerator.Load load(Policy policy, double rate, Duration duration) {
+        return new LoadGenerator.Load(policy.modelName(), rate, duration, budget, rowsPerRequest, null, 42);
+    }
+
+    private static Path repository(List<Policy> policies, Path work, int intraOpThreads) throws IOException {
+        Path source = work.resolve("source");
+        if (!Files.exists(source.resolve("scorer/1/model.onnx"))) {
+            DemoModels.writeScorer(source);
+        }
+        Path models = work.resolve("models");
+        for (Policy p : policies) {
+            Path dir = models.resolve(p.modelName());
+            Files.createDirectories(dir.resolve("1"));
+            Path onnx = dir.resolve("1/model.onnx");
+            if (!Files.exists(onnx)) {
+                try {
+                    Files.createLink(onnx, source.resolve("scorer/1/model.onnx"));
+                } catch (IOException | UnsupportedOperationException e) {
+                    Files.copy(source.resolve("scorer/1/model.onnx"), onnx);
+                }
+            }
+            Files.writeString(dir.resolve("config.yaml"), "name: " + p.modelName() + "\n"
+                    + "max_batch_size: 128\ninstances: 1\nintra_op_threads: " + intraOpThreads + "\n"
+                    + "latency_target: 50ms\nbatching:\n" + p.batchingYaml()
+                    + "queue:\n  max_rows: 4096\n  timeout_action: reject\n");
+        }
+        return models;
+    }
+}

@@ -1,0 +1,80 @@
+package io.batchwise.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.batchwise.model.Durations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code batchwise bench sweep}: the highest rate each batching policy sustains within a p99 limit. */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Serve the scorer under several batching policies in one process and find, for each, the "
+                + "highest open-loop rate with p99 <= --p99 and at most --max-shed shed.")
+final class SweepCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Option(names = "--policies", defaultValue = "none,window:2ms,window:5ms,window:10ms,slo", split = ",",
+            description = "Policies to compare (default ${DEFAULT-VALUE}).")
+    List<String> policies;
+
+    @Option(names = "--p99", defaultValue = "50ms", description = "p99 latency limit (default ${DEFAULT-VALUE}).")
+    String p99;
+
+    @Option(names = "--max-shed", defaultValue = "0.01", description = "Largest shed fraction (default ${DEFAULT-VALUE}).")
+    double maxShed;
+
+    @Option(names = "--probe", defaultValue = "5s", description = "Duration of each probe (default ${DEFAULT-VALUE}).")
+    String probe;
+
+    @Option(names = "--start-rate", defaultValue = "100", description = "First rate tried, req/s (default ${DEFAULT-VALUE}).")
+    double startRate;
+
+    @Option(names = "--rows-per-request", defaultValue = "1", description = "Rows per request (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--intra-op-threads", defaultValue = "2", description = "Threads per session (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--work", description = "Work directory (default: a temporary one).")
+    Path work;
+
+    @Option(names = "--json", description = "Also print the results as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        Duration limit = Durations.parse("--p99", p99);
+        Path dir = work != null ? work : Files.createTempDirectory("batchwise-sweep");
+        PolicySweep sweep = new PolicySweep(Durations.parse("--probe", probe), limit, limit.toNanos() / 1e6, maxShed,
+                rows, System.out::println);
+        List<PolicySweep.Outcome> results = sweep.run(policies.stream().map(PolicySweep.Policy::parse).toList(), dir,
+                threads, startRate);
+        System.out.printf("%nhighest rate with p99 <= %s and <= %.0f%% shed (rows/request %d):%n", p99, 100 * maxShed, rows);
+        System.out.printf("%-14s %10s %10s %10s %12s%n", "policy", "req/s", "rows/s", "p99 ms", "rows/run");
+        double none = results.stream().filter(o -> o.policy().label().equals("none")).mapToDouble(PolicySweep.Outcome::bestRate)
+                .findFirst().orElse(Double.NaN);
+        ArrayNode arr = JSON.createArrayNode();
+        for (PolicySweep.Outcome o : results) {
+            LoadResult b = o.best();
+            System.out.printf("%-14s %10.0f %10.0f %10.2f %12.1f%s%n", o.policy().label(), o.bestRate(),
+                    b == null ? 0 : b.achievedRate() * rows, b == null ? Double.NaN : b.p99Ms(),
+                    b == null ? 0 : b.meanRowsPerRun(),
+                    Double.isNaN(none) || none == 0 ? "" : String.format("   %.1fx none", o.bestRate() / none));
+            ObjectNode n = arr.addObject().put("policy", o.policy().label()).put("best_rate", o.bestRate());
+            if (b != null) {
+                n.set("best", b.toJson(JSON));
+            }
+        }
+        if (json) {
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
+        }
+        return 0;
+    }
+}
