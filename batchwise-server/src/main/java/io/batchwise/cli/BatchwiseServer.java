@@ -7,6 +7,15 @@ import io.batchwise.http.HttpFrontEnd;
 import io.batchwise.http.KServeRoutes;
 import io.batchwise.http.Routes;
 import io.batchwise.ledger.CostLedger;
+import io.batchwise.jobs.EmbeddingsEndpoint;
+import io.batchwise.jobs.FileStore;
+import io.batchwise.jobs.JobCostSource;
+import io.batchwise.jobs.JobEngine;
+import io.batchwise.jobs.JobStore;
+import io.batchwise.openai.KServeLines;
+import io.batchwise.openai.OpenAiOptions;
+import io.batchwise.openai.OpenAiRoutes;
+import io.batchwise.text.Embeddings;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.onnx.DemoModels;
 import io.batchwise.http.AsyncResults;
@@ -50,11 +59,13 @@ public final class BatchwiseServer implements AutoCloseable {
     private final Scheduler scheduler;
     private final SchedulerMetrics metrics;
     private final CostLedger ledger;
+    private final JobEngine jobs;
     private boolean closed;
 
     private BatchwiseServer(List<AutoCloseable> owned, HttpFrontEnd http, GrpcFrontEnd grpc, ModelRegistry registry,
-                            Scheduler scheduler, SchedulerMetrics metrics, CostLedger ledger) {
+                            Scheduler scheduler, SchedulerMetrics metrics, CostLedger ledger, JobEngine jobs) {
         this.owned = owned;
+        this.jobs = jobs;
         this.http = http;
         this.grpc = grpc;
         this.registry = registry;
@@ -63,8 +74,17 @@ public final class BatchwiseServer implements AutoCloseable {
         this.ledger = ledger;
     }
 
-    /** Builds and starts the server; returns once it listens. */
+    /** Builds and starts the server with the default OpenAI API and job settings; returns once it listens. */
     public static BatchwiseServer start(ServerSettings settings) {
+        return start(settings, OpenAiOptions.defaults());
+    }
+
+    /**
+     * Builds and starts the server; returns once it listens. The settings' API key also guards
+     * {@code /v1} unless {@code openai} names its own.
+     */
+    public static BatchwiseServer start(ServerSettings settings, OpenAiOptions openai) {
+        OpenAiOptions v1 = openai.apiKey() == null ? openai.withApiKey(settings.apiKey()) : openai;
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             Path models = settings.models() != null ? settings.models() : demoModels(settings.data());
@@ -87,6 +107,15 @@ public final class BatchwiseServer implements AutoCloseable {
             owned.add(scheduler);
             scheduler.prepareAll();
             started.set(true);
+            // Batch jobs: closed before the scheduler (reverse order), so a shutdown checkpoints first.
+            JobStore store = JobStore.open(settings.data().resolve("jobs"));
+            owned.add(store);
+            FileStore files = new FileStore(store, Clock.systemUTC());
+            Embeddings embeddings = new Embeddings(registry);
+            JobEngine jobs = new JobEngine(store, files, scheduler,
+                    List.of(new KServeLines(registry), new EmbeddingsEndpoint(embeddings)), OpenAiRoutes.rowFailures(),
+                    Clock.systemUTC(), ticker, v1.jobs());
+            owned.add(jobs);
             AsyncResults async = new AsyncResults(ticker, TimeUnit.MINUTES.toNanos(10), 10_000, 256L << 20);
             Vertx vertx = Vertx.vertx();
             owned.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -97,7 +126,9 @@ public final class BatchwiseServer implements AutoCloseable {
                     new KServeRoutes(registry, scheduler, decoders, started::get, async,
                             settings.http().maxBodyBytes()),
                     new MetricsRoutes(List.of(metrics, cost.ledger())),
-                    cost.routes());
+                    cost.routes(),
+                    new OpenAiRoutes(files, jobs, embeddings, scheduler, decoders, v1, cost.ledger()::costOfJob,
+                            settings.http().maxBodyBytes()));
             HttpFrontEnd http = HttpFrontEnd.start(vertx, settings.http(), routes);
             owned.add(http);
             GrpcFrontEnd grpc = null;
@@ -109,9 +140,10 @@ public final class BatchwiseServer implements AutoCloseable {
                 int grpcPort = grpc.port();
                 LOG.info(() -> "batchwise gRPC on " + settings.http().host() + ":" + grpcPort);
             }
+            jobs.start();
             LOG.info(() -> "batchwise listening on http://" + settings.http().host() + ":" + http.port()
                     + " serving " + models);
-            return new BatchwiseServer(owned, http, grpc, registry, scheduler, metrics, cost.ledger());
+            return new BatchwiseServer(owned, http, grpc, registry, scheduler, metrics, cost.ledger(), jobs);
         } catch (RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -170,6 +202,11 @@ public final class BatchwiseServer implements AutoCloseable {
     /** The cost ledger (reports, and {@code costOfJob} for batch objects). */
     public CostLedger ledger() {
         return ledger;
+    }
+
+    /** The batch job engine behind {@code /v1/batches}. */
+    public JobEngine jobs() {
+        return jobs;
     }
 
     /** Stops serving and releases every resource, newest first; idempotent. */
