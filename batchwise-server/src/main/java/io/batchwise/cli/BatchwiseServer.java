@@ -76,7 +76,8 @@ public final class BatchwiseServer implements AutoCloseable {
             List<Routes> routes = List.of(
                     new KServeRoutes(registry, scheduler, decoders, started::get, async,
                             settings.http().maxBodyBytes()),
-                    new MetricsRoutes(List.of(metrics)));
+                    new MetricsRoutes(List.of(metrics)),
+                    new io.batchwise.planner.ProfileRoutes(registry, scheduler));
             HttpFrontEnd http = HttpFrontEnd.start(vertx, settings.http(), routes);
             owned.add(http);
             LOG.info(() -> "batchwise listening on http://" + settings.http().host() + ":" + http.port()
