@@ -1,56 +1,29 @@
 package io.batchwise.plan;
 
+import io.batchwise.ledger.PriceSheet;
+import io.batchwise.ledger.PriceSheetParser;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
-/**
- * Reads the price sheet format ({@code pools: NAME: {price_per_hour, category, slots}}) for the
- * planner, with file and line in errors.
- */
+/** The planner's view of the ledger's price sheet ({@code --pricing FILE}, or the built-in one). */
 public final class PriceFiles {
-    private static final Set<String> TOP = Set.of("currency", "idle_policy", "pools");
-    private static final Set<String> POOL = Set.of("price_per_hour", "category", "slots", "description");
-
     private PriceFiles() {
     }
 
-    /** The built-in sheet (AWS us-east-1 list prices: c7i.large on-demand, spot, reserved; g5.xlarge). */
+    /** The built-in sheet of the ledger. */
     public static PlanPrices builtIn() {
-        return PlanPrices.of("USD", List.of(
-                new PlanPrices.Pool("cpu-on-demand", 0.08925, "on-demand", 2),
-                new PlanPrices.Pool("cpu-spot", 0.0357, "spot", 2),
-                new PlanPrices.Pool("cpu-reserved", 0.0563, "reserved", 2),
-                new PlanPrices.Pool("gpu-on-demand", 1.006, "on-demand", 1)));
+        return of(PriceSheet.builtIn());
     }
 
+    /** Reads a price sheet file; errors name the file and the field. */
     public static PlanPrices read(Path file) {
-        return parse(DocNode.read(file));
+        return of(PriceSheetParser.read(file));
     }
 
-    public static PlanPrices parse(String text, String name) {
-        return parse(DocNode.parse(text, name, false));
-    }
-
-    private static PlanPrices parse(DocNode root) {
-        root.map(TOP);
-        String currency = root.get("currency") == null ? "USD" : root.get("currency").string();
-        List<PlanPrices.Pool> pools = new ArrayList<>();
-        for (Map.Entry<String, DocNode> e : root.require("pools").map(null).entrySet()) {
-            DocNode p = e.getValue();
-            p.map(POOL);
-            String category = p.require("category").string();
-            if (!Set.of("on-demand", "spot", "reserved").contains(category)) {
-                throw p.require("category").error("must be on-demand, spot or reserved (got " + category + ")");
-            }
-            pools.add(new PlanPrices.Pool(e.getKey(), p.require("price_per_hour").number(0, 1e9), category,
-                    p.require("slots").integer(1, 1 << 20)));
-        }
-        if (pools.isEmpty()) {
-            throw root.require("pools").error("needs at least one pool");
-        }
-        return PlanPrices.of(currency, pools);
+    public static PlanPrices of(PriceSheet sheet) {
+        List<PlanPrices.Pool> pools = sheet.pools().values().stream()
+                .map(p -> new PlanPrices.Pool(p.name(), p.pricePerHour(), p.category().label(), p.slots()))
+                .toList();
+        return PlanPrices.of(sheet.currency(), pools);
     }
 }

@@ -1,8 +1,10 @@
 package io.batchwise.cli;
 
+import io.batchwise.cost.CostService;
 import io.batchwise.http.HttpFrontEnd;
 import io.batchwise.http.KServeRoutes;
 import io.batchwise.http.Routes;
+import io.batchwise.ledger.CostLedger;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.onnx.DemoModels;
 import io.batchwise.http.AsyncResults;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -39,15 +42,17 @@ public final class BatchwiseServer implements AutoCloseable {
     private final ModelRegistry registry;
     private final Scheduler scheduler;
     private final SchedulerMetrics metrics;
+    private final CostLedger ledger;
     private boolean closed;
 
     private BatchwiseServer(List<AutoCloseable> owned, HttpFrontEnd http, ModelRegistry registry, Scheduler scheduler,
-                            SchedulerMetrics metrics) {
+                            SchedulerMetrics metrics, CostLedger ledger) {
         this.owned = owned;
         this.http = http;
         this.registry = registry;
         this.scheduler = scheduler;
         this.metrics = metrics;
+        this.ledger = ledger;
     }
 
     /** Builds and starts the server; returns once it listens. */
@@ -62,10 +67,13 @@ public final class BatchwiseServer implements AutoCloseable {
             int cores = Runtime.getRuntime().availableProcessors();
             Ticker ticker = Ticker.systemTicker();
             SchedulerMetrics metrics = new SchedulerMetrics();
-            List<SchedulerListener> listeners = List.of(metrics);
+            CostService cost = CostService.open(settings.pricing(), settings.data(), ticker, Clock.systemUTC());
+            owned.add(cost); // closed after the scheduler, so the last instance time is saved
+            List<SchedulerListener> listeners = List.of(metrics, cost.ledger());
             ExecutorService decoders = Executors.newFixedThreadPool(Math.max(2, cores), daemon("batchwise-decode"));
             owned.add(decoders::shutdownNow);
             registry.loadAll();
+            cost.checkPools(registry.all());
             Scheduler scheduler = new Scheduler(registry, ticker, new CompositeListener(listeners), true);
             owned.add(scheduler);
             scheduler.prepareAll();
@@ -76,13 +84,14 @@ public final class BatchwiseServer implements AutoCloseable {
             List<Routes> routes = List.of(
                     new KServeRoutes(registry, scheduler, decoders, started::get, async,
                             settings.http().maxBodyBytes()),
-                    new MetricsRoutes(List.of(metrics)),
+                    new MetricsRoutes(List.of(metrics, cost.ledger())),
+                    cost.routes(),
                     new io.batchwise.planner.ProfileRoutes(registry, scheduler));
             HttpFrontEnd http = HttpFrontEnd.start(vertx, settings.http(), routes);
             owned.add(http);
             LOG.info(() -> "batchwise listening on http://" + settings.http().host() + ":" + http.port()
                     + " serving " + models);
-            return new BatchwiseServer(owned, http, registry, scheduler, metrics);
+            return new BatchwiseServer(owned, http, registry, scheduler, metrics, cost.ledger());
         } catch (RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -131,6 +140,11 @@ public final class BatchwiseServer implements AutoCloseable {
 
     public SchedulerMetrics metrics() {
         return metrics;
+    }
+
+    /** The cost ledger (reports, and {@code costOfJob} for batch objects). */
+    public CostLedger ledger() {
+        return ledger;
     }
 
     /** Stops serving and releases every resource, newest first; idempotent. */

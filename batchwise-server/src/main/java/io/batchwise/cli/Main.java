@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "batchwise", mixinStandardHelpOptions = true, version = "batchwise 0.1.0",
         description = "Serves ONNX models in the cheapest way each request's latency budget allows.",
         subcommands = {ServeCommand.class, ModelsCommand.class, InferCommand.class, io.batchwise.bench.BenchCommand.class,
+                io.batchwise.cost.CostCommand.class,
                 io.batchwise.planner.ProfileCommand.class, io.batchwise.planner.PlanCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
