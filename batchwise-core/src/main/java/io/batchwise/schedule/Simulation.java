@@ -28,8 +28,9 @@ import java.util.SplittableRandom;
  * Completions at a time are handled before arrivals at the same time, as a free instance is
  * what a new arrival would find. After every event the scheduler is polled, exactly as the
  * threaded {@code ModelWorker} does, and every batch it returns gets a completion at
- * {@code now + service(rows)}. The latency model is seeded the way the worker's warm-up seeds it
- * (one run of 1, 2, 4 ... max rows per instance) and then learns from the simulated runs.
+ * {@code now + service(rows)}. The latency model is seeded with runs of 1, 2, 4 ... max rows,
+ * as the worker's warm-up seeds it but as many per size as the model keeps (steady state), and
+ * then learns from the simulated runs.
  * Requests carry one FP32 column; outputs are zero tensors of the same shape. The first tenth
  * of the arrivals warms the queues up and is not measured; after the last measured arrival the
  * Poisson stream goes on (unmeasured) until every measured request has left, since a stream that
@@ -141,8 +142,13 @@ public final class Simulation {
             seedLatencyModel(config.maxBatchSize());
         }
 
+        /**
+         * Fills the latency model as a scheduler in steady state has it: as many runs per size
+         * class as it keeps (32). A real server starts from one warm-up run per size and
+         * instance; planning for steady state keeps one unlucky draw from deciding a plan.
+         */
         private void seedLatencyModel(int max) {
-            for (int i = 0; i < instances && i < 32; i++) {
+            for (int i = 0; i < 32; i++) {
                 for (int n = 1; ; n = Math.min(max, n * 2)) {
                     state.latency().observe(n, Math.max(1, service.nanos(n, random)));
                     if (n == max) {

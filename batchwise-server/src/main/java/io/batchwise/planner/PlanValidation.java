@@ -181,6 +181,7 @@ final class PlanValidation {
         LoadResult calibration;
         LoadResult heavy;
         double busySeconds;
+        double runs;
         progress.accept(String.format(Locale.ROOT, "starting the server; %.1f requests/s for %s (the profile says %.0f "
                 + "requests/s fit the budget) ...", rate, s.duration(), sustainable));
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(repo, data))) {
@@ -189,10 +190,12 @@ final class PlanValidation {
             gen.run(new LoadGenerator.Load(s.model(), lightRate, light, budget, s.rowsPerRequest(), null, s.seed() + 7));
             calibration = gen.run(new LoadGenerator.Load(s.model(), lightRate, light, budget, s.rowsPerRequest(), null,
                     s.seed()));
-            double before = runSeconds(url, s.model());
+            double[] before = runSeconds(url, s.model());
             heavy = gen.run(new LoadGenerator.Load(s.model(), rate, s.duration(), budget, s.rowsPerRequest(), null,
                     s.seed() + 1));
-            busySeconds = runSeconds(url, s.model()) - before;
+            double[] after = runSeconds(url, s.model());
+            busySeconds = after[0] - before[0];
+            runs = after[1] - before[1];
         }
 
         ServiceClass cls = budget.compareTo(config.batching().deferredThreshold()) >= 0 ? ServiceClass.DEFERRED
@@ -216,6 +219,9 @@ final class PlanValidation {
                 new Row("p99 latency", "ms", (sim.p99Seconds() + overhead) * 1e3, heavy.p99Ms()),
                 new Row("p50 latency", "ms", (sim.p50Seconds() + overhead) * 1e3, heavy.p50Ms()),
                 new Row("rows per run", "rows", sim.meanBatchRows(), heavy.meanRowsPerRun()),
+                new Row("mean run time", "ms", sim.runs() == 0 ? Double.NaN
+                        : sim.utilization() * instances * sim.virtualSeconds() / sim.runs() * 1e3,
+                        runs == 0 ? Double.NaN : busySeconds / runs * 1e3),
                 new Row("utilization", "busy share", sim.utilization(), busySeconds / (instances * seconds)),
                 new Row("cost per 1k rows, idle included", pool.name(), provisioned / predictedRows * 1000,
                         provisioned / measuredRows * 1000),
@@ -240,16 +246,19 @@ final class PlanValidation {
         return best;
     }
 
-    /** Cumulative seconds spent in ONNX Runtime runs of a model, from {@code /metrics}. */
-    private static double runSeconds(String url, String model) throws Exception {
+    /** Cumulative seconds in ONNX Runtime runs of a model and the number of runs, from {@code /metrics}. */
+    private static double[] runSeconds(String url, String model) throws Exception {
         String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-        String prefix = "batchwise_run_seconds_sum{model=\"" + model + "\"} ";
+        String labels = "{model=\"" + model + "\"} ";
+        double[] out = new double[2];
         for (String line : text.split("\n")) {
-            if (line.startsWith(prefix)) {
-                return Double.parseDouble(line.substring(prefix.length()).trim());
+            if (line.startsWith("batchwise_run_seconds_sum" + labels)) {
+                out[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith("batchwise_run_seconds_count" + labels)) {
+                out[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return 0;
+        return out;
     }
 }

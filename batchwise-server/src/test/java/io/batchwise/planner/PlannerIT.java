@@ -164,7 +164,7 @@ class PlannerIT {
         JsonNode r = JSON.readTree(c.out());
         assertEquals("tiny", r.path("model").asText());
         assertTrue(r.path("measured_load").path("sent").asLong() > 0, c.out());
-        assertEquals(6, r.path("comparisons").size());
+        assertEquals(7, r.path("comparisons").size());
         JsonNode p99 = r.path("comparisons").get(0);
         assertEquals("p99 latency", p99.path("quantity").asText());
         assertTrue(p99.path("predicted").isNumber() && p99.path("predicted").asDouble() > 0, c.out());
