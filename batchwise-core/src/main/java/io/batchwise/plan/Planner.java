@@ -43,9 +43,11 @@ public final class Planner {
 
     private Context context(Workload w, Profile profile, Assumptions a) {
         String poolName = w.pool() != null ? w.pool() : profile.pool();
-        PlanPrices.Pool pool = prices.pool(poolName).orElseThrow(() -> w.origin().error(
-                w.pool() != null ? "pool" : "model", "no pool '" + poolName + "' in the price sheet (it has "
-                        + prices.pools().stream().map(PlanPrices.Pool::name).toList() + ")"));
+        List<String> names = prices.pools().stream().map(PlanPrices.Pool::name).toList();
+        PlanPrices.Pool pool = prices.pool(poolName).orElseThrow(() -> w.pool() != null
+                ? w.origin().error("pool", "no pool '" + poolName + "' in the price sheet (it has " + names + ")")
+                : w.origin().error("model", "the profile of '" + w.model() + "' names pool '" + poolName
+                        + "', which the price sheet lacks (it has " + names + "); set this workload's pool"));
         Optional<PlanPrices.Pool> spot = prices.spotFor(poolName, w.spotPool());
         if (w.spotPool() != null && (spot.isEmpty() || !spot.get().spot())) {
             throw w.origin().error("spot_pool", spot.isEmpty() ? "no pool '" + w.spotPool() + "' in the price sheet"
@@ -139,8 +141,14 @@ public final class Planner {
                 double factor = Math.pow(1 + w.growthPerMonth(), month - 1);
                 Mode best = null;
                 double cost = Double.NaN;
-                for (ModeEstimate e : plans.get(i).modes()) {
-                    if (!e.feasible()) {
+                // Batch modes first (a formula), then live ones by base cost: growing traffic never
+                // makes a live mode cheaper, so one that already costs more is not sized again.
+                List<ModeEstimate> order = plans.get(i).modes().stream().filter(ModeEstimate::feasible)
+                        .sorted(Comparator.comparing((ModeEstimate e) -> e.mode().live())
+                                .thenComparingDouble(ModeEstimate::monthlyCost))
+                        .toList();
+                for (ModeEstimate e : order) {
+                    if (e.mode().live() && factor > 1 && best != null && e.monthlyCost() >= cost) {
                         continue;
                     }
                     double monthly = monthlyAt(e, c, factor, previous.get(i));
