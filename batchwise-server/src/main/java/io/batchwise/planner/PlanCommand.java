@@ -65,7 +65,7 @@ public final class PlanCommand implements Callable<Integer> {
     Path models;
 
     @Option(names = "--rate", defaultValue = "0",
-            description = "With --validate: requests per second (default: 40% of what the profile fits in the budget, at most 300).")
+            description = "With --validate: requests per second (default: 40%% of what the profile fits in the budget, at most 300).")
     double rate;
 
     @Option(names = "--duration", defaultValue = "20s", description = "With --validate: load duration (default ${DEFAULT-VALUE}).")
@@ -73,6 +73,9 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--budget", description = "With --validate: latency budget per request (default: the model's latency_target).")
     String budget;
+
+    @Option(names = "--save-profile", description = "With --validate: also write the profile it measured to this file.")
+    Path saveProfile;
 
     @Option(names = "--rows-per-request", defaultValue = "1", description = "With --validate: rows per request (default ${DEFAULT-VALUE}).")
     int rowsPerRequest;
@@ -88,7 +91,7 @@ public final class PlanCommand implements Callable<Integer> {
                 PlanValidation.Settings s = new PlanValidation.Settings(model == null ? "scorer" : model, models, rate,
                         Durations.parse("--duration", duration),
                         budget == null ? null : Durations.parse("--budget", budget), rowsPerRequest, seed,
-                        Math.max(2000, simulatedRequests));
+                        Math.max(2000, simulatedRequests), saveProfile);
                 PlanValidation.Report r = new PlanValidation(prices, System.err::println).run(s);
                 emit(format == Format.JSON ? r.json() : r.table());
                 return 0;

@@ -51,7 +51,7 @@ final class PlanValidation {
 
     /** What to validate; a rate of 0 picks 40% of what the profile says the model sustains within the budget. */
     record Settings(String model, Path models, double rate, Duration duration, Duration budget, int rowsPerRequest,
-                    long seed, int minSimulatedRequests) {
+                    long seed, int minSimulatedRequests, Path saveProfile) {
         Settings {
             if (!(rate >= 0) || rowsPerRequest < 1 || duration.isZero() || duration.isNegative()) {
                 throw new IllegalArgumentException("--rate must be >= 0, --rows-per-request and --duration > 0");
@@ -172,6 +172,9 @@ final class PlanValidation {
         progress.accept("profiling " + s.model() + " ...");
         Profile profile = new Profiler(OnnxRuntime.create(), progress).profile(source,
                 Profiler.Options.defaults(List.of(config.instances())));
+        if (s.saveProfile() != null) {
+            Files.writeString(s.saveProfile(), io.batchwise.plan.ProfileJson.write(profile));
+        }
 
         ServiceCurve curve = ServiceCurve.of(profile.pointsFor(config.instances()));
         double sustainable = sustainableRequests(curve, config, budget, s.rowsPerRequest());
