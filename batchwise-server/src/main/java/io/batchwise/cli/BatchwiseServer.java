@@ -128,7 +128,8 @@ public final class BatchwiseServer implements AutoCloseable {
                     new MetricsRoutes(List.of(metrics, cost.ledger())),
                     cost.routes(),
                     new OpenAiRoutes(files, jobs, embeddings, scheduler, decoders, v1, cost.ledger()::costOfJob,
-                            settings.http().maxBodyBytes()));
+                            settings.http().maxBodyBytes()),
+                    new io.batchwise.planner.ProfileRoutes(registry, scheduler));
             HttpFrontEnd http = HttpFrontEnd.start(vertx, settings.http(), routes);
             owned.add(http);
             GrpcFrontEnd grpc = null;

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Serves ONNX models in the cheapest way each request's latency budget allows.",
         subcommands = {ServeCommand.class, ModelsCommand.class, InferCommand.class, BenchCommand.class,
                 io.batchwise.cost.CostCommand.class, BatchCommand.class,
+                io.batchwise.planner.ProfileCommand.class, io.batchwise.planner.PlanCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
