@@ -167,6 +167,13 @@ final class ModelScheduler {
         for (int i = 0; i < busy.length; i++) {
             inflight = Math.min(inflight, busy[i] ? Math.max(0, busyUntil[i] - now) : 0);
         }
+        if (ahead == 0 && inflight == 0 && rows <= config.maxBatchSize()) {
+            // Nothing ahead and an instance free: the request runs at once, so refusing it could
+            // only rest on t(n). Admitting it also keeps t(n) learning: if a slow spell pushed the
+            // p90 above every budget, refusals would stop all runs and the estimate would never
+            // come back down.
+            return now;
+        }
         // Rows beyond one run's worth (a request split over several runs) queue like rows ahead.
         long beyondFirstRun = Math.max(0, rows - config.maxBatchSize());
         long queueWait = (long) ((ahead + beyondFirstRun) / capacity(lm));

@@ -36,11 +36,25 @@ class AdmissionTest {
     @Test
     void admit_infeasibleDeadlineUnderReject_throwsDeadlineExceeded() {
         f.seedLatency(10 * MS, 0);
+        f.live(1, 100 * MS, 0);
+        f.poll(0);
 
         DeadlineExceeded e = assertThrows(DeadlineExceeded.class, () -> f.live(1, 5 * MS, 0));
 
         assertTrue(e.retryAfterSeconds() >= 1);
         assertEquals(0, f.scheduler.queuedLiveRows());
+    }
+
+    @Test
+    void admit_tightBudgetWithNothingAheadAndAnInstanceFree_admitsSoTheLatencyModelKeepsLearning() {
+        // A slow spell can push the learned p90 above every budget; refusing requests on t(n)
+        // alone would then stop all runs, and the estimate could never come back down.
+        f.seedLatency(10 * MS, 0);
+
+        Pending p = f.live(1, 5 * MS, 0);
+
+        assertEquals(1, f.poll(0).size());
+        assertEquals(1, p.rows);
     }
 
     @Test
