@@ -12,7 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +85,7 @@ public final class CostLedger implements SchedulerListener, MetricsSource, AutoC
                 ledger.accounts.computeIfAbsent(key, k -> new InstanceAccount(k, ledger.time)).load(r);
                 if (r.dimension().equals(UsageRow.JOB)) {
                     long b = ledger.time.bucketOfMillis(r.bucketStartMillis());
-                    ledger.jobs.computeIfAbsent(r.key(), k -> new JobSpan()).note(r.model(), b, b);
+                    ledger.jobs.computeIfAbsent(r.key(), k -> new JobSpan()).note(b, b);
                 }
             }
         } catch (RuntimeException e) {
@@ -146,7 +145,7 @@ public final class CostLedger implements SchedulerListener, MetricsSource, AutoC
             long first = time.bucketOf(run.startNanos());
             long last = time.bucketOf(Math.max(run.startNanos(), run.endNanos() - 1));
             for (String job : run.rowsByJob().keySet()) {
-                jobs.computeIfAbsent(job, k -> new JobSpan()).note(run.model(), first, last);
+                jobs.computeIfAbsent(job, k -> new JobSpan()).note(first, last);
             }
         }
     }
@@ -283,14 +282,12 @@ public final class CostLedger implements SchedulerListener, MetricsSource, AutoC
         return a.isBefore(b) ? a : b;
     }
 
-    /** The buckets and models in which a batch job's rows ran. */
+    /** The buckets in which a batch job's rows ran. */
     private static final class JobSpan {
-        private final Set<String> models = new HashSet<>();
         private long first = Long.MAX_VALUE;
         private long last = Long.MIN_VALUE;
 
-        synchronized void note(String model, long firstBucket, long lastBucket) {
-            models.add(model);
+        synchronized void note(long firstBucket, long lastBucket) {
             first = Math.min(first, firstBucket);
             last = Math.max(last, lastBucket);
         }

@@ -18,6 +18,8 @@ import io.batchwise.tensor.DataType;
 import io.batchwise.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,16 +31,18 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Measures what the ledger exists to show: the cost per 1,000 rows of interactive traffic at low
- * load against the same model's rows as a bulk job at full load, on the same instance and price
- * sheet. Phase one sends open-loop single-row requests over HTTP at {@code load} x the
- * single-row service time (measured first, by the ledger); phase two keeps the instance saturated with bulk requests of
- * {@code max_batch_size} rows. Each phase's cost is the difference of the ledger's all-time
- * totals before and after it (default idle policy: idle time is charged to interactive).
+ * load against the same model's rows as a bulk job at full load, on the same hardware and price
+ * sheet. First the one-row service time t1 is measured (by the ledger: busy seconds per run).
+ * Phase one sends open-loop single-row requests over HTTP at {@code load / t1} per second; phase
+ * two keeps a batch deployment of the same model (same instances, threads and pool; see
+ * {@link #batchDeployment}) saturated with bulk requests of {@code max_batch_size} rows. Each
+ * phase's cost is the difference of the ledger's all-time totals before and after it (default
+ * idle policy: idle time is charged to interactive).
  */
 final class CostBench {
     /** One phase's measurement. */
-    record Phase(String name, long rows, double seconds, double utilization, double cost, double costPer1k,
-                 double p50Ms, double p99Ms) {
+    record Phase(String name, long rows, double rowsPerRun, double seconds, double utilization, double cost,
+                 double costPer1k, double p50Ms, double p99Ms) {
     }
 
     /** Both phases and their ratio. */
@@ -50,6 +54,51 @@ final class CostBench {
     }
 
     private CostBench() {
+    }
+
+    /** Suffix of the batch deployment's model name. */
+    static final String BATCH_SUFFIX = "-batch";
+
+    /**
+     * Adds {@code <model>-batch} to a repository: the same ONNX file and config except the name
+     * and a 10 s latency target. The scheduler sizes bulk-only runs to half the tightest live
+     * budget so they never hold up an interactive request; a deployment that serves only batch
+     * work (as {@code batch run} on a dedicated machine does) has no such budget, so its runs
+     * reach {@code max_batch_size}.
+     */
+    static void batchDeployment(Path repo, String model) throws java.io.IOException {
+        Path from = repo.resolve(model);
+        Path to = repo.resolve(model + BATCH_SUFFIX);
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else if (f.getFileName().toString().equals("config.yaml")) {
+                    Files.writeString(target, batchConfig(Files.readString(f), model + BATCH_SUFFIX));
+                } else {
+                    try {
+                        Files.createLink(target, f);
+                    } catch (java.io.IOException | UnsupportedOperationException e) {
+                        Files.copy(f, target);
+                    }
+                }
+            }
+        }
+        if (!Files.exists(to.resolve("config.yaml"))) {
+            Files.writeString(to.resolve("config.yaml"), batchConfig("", model + BATCH_SUFFIX));
+        }
+    }
+
+    static String batchConfig(String yaml, String name) {
+        String out = replaceKey(yaml, "name", name);
+        return replaceKey(out, "latency_target", "10s");
+    }
+
+    private static String replaceKey(String yaml, String key, String value) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("(?m)^" + key + ":.*$");
+        return p.matcher(yaml).find() ? p.matcher(yaml).replaceFirst(key + ": " + value)
+                : yaml + (yaml.isEmpty() || yaml.endsWith("\n") ? "" : "\n") + key + ": " + value + "\n";
     }
 
     static Result run(BatchwiseServer server, String model, Duration duration, double load) throws Exception {
@@ -66,11 +115,13 @@ final class CostBench {
         LoadResult live = new LoadGenerator(url).run(
                 new LoadGenerator.Load(model, rate, duration, budget, 1, "interactive", 42));
         CostReport r1 = report(ledger, model);
-        saturate(scheduler, loaded, duration);
-        CostReport r2 = report(ledger, model);
+        String batchModel = model + BATCH_SUFFIX;
+        CostReport b0 = report(ledger, batchModel);
+        saturate(scheduler, server.registry().ready(batchModel, null), duration);
+        CostReport b1 = report(ledger, batchModel);
         return new Result(model, load, oneRow, rate,
                 phase("interactive", ServiceClass.INTERACTIVE, r0, r1, live.p50Ms(), live.p99Ms()), budget, live.shedFraction(),
-                phase("bulk", ServiceClass.BULK, r1, r2, Double.NaN, Double.NaN));
+                phase("bulk", ServiceClass.BULK, b0, b1, Double.NaN, Double.NaN));
     }
 
     private static CostReport report(CostLedger ledger, String model) {
@@ -82,10 +133,11 @@ final class CostBench {
         ModelCost b = before.models().get(0);
         ModelCost a = after.models().get(0);
         long rows = line(a, cls).rows() - line(b, cls).rows();
+        long runs = line(a, cls).runs() - line(b, cls).runs();
         double cost = line(a, cls).cost() - line(b, cls).cost();
         double prov = a.provisionedSeconds() - b.provisionedSeconds();
         double busy = a.busySeconds() - b.busySeconds();
-        return new Phase(name, rows, prov, prov == 0 ? 0 : busy / prov, cost, rows == 0 ? Double.NaN : cost * 1000 / rows,
+        return new Phase(name, rows, runs == 0 ? 0 : (double) rows / runs, prov, prov == 0 ? 0 : busy / prov, cost, rows == 0 ? Double.NaN : cost * 1000 / rows,
                 p50, p99);
     }
 
