@@ -1,0 +1,128 @@
+package io.batchwise.spark;
+
+import io.batchwise.model.ModelConfig;
+import io.batchwise.model.ModelRepository;
+import io.batchwise.model.ModelSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkContext;
+
+/**
+ * Finds a model on the driver and decides how executors will reach it.
+ *
+ * <p>{@code modelPath} may be an ONNX file, a model folder in batchwise's repository layout
+ * ({@code DIR/<model>} with {@code <version>/model.onnx} and an optional {@code config.yaml}:
+ * the highest version is used and the config supplies the defaults), or a URI Hadoop can read
+ * ({@code hdfs://}, {@code s3a://}, ...). ONNX Runtime opens local files only, so a URI is
+ * always shipped; a local path is shipped unless the caller says it is on shared storage, and
+ * never in local mode, where driver and executor share the machine.
+ */
+final class ModelLocator {
+    /** A model found on the driver: its local ONNX file and configuration. */
+    record Found(String name, Path localFile, ModelConfig config) {
+    }
+
+    private ModelLocator() {
+    }
+
+    /** Resolves {@code modelPath} to a local file, copying a remote one to a temp file. */
+    static Found find(String modelPath, SparkContext sc) {
+        if (isRemote(modelPath)) {
+            return fetch(modelPath, sc);
+        }
+        Path path = modelPath.startsWith("file:") ? Path.of(URI.create(modelPath)) : Path.of(modelPath);
+        if (Files.isDirectory(path)) {
+            Path dir = path.toAbsolutePath().normalize();
+            ModelSource source = new ModelRepository(dir.getParent()).read(dir.getFileName().toString());
+            if (!source.loadable()) {
+                throw new IllegalArgumentException("modelPath: " + source.configError());
+            }
+            return new Found(source.name(), source.onnxFile(), source.config());
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("modelPath: no ONNX file or model folder at " + path);
+        }
+        String name = modelName(path);
+        return new Found(name, path.toAbsolutePath().normalize(), ModelConfig.defaults(name));
+    }
+
+    private static Found fetch(String modelPath, SparkContext sc) {
+        try {
+            org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(modelPath);
+            FileSystem fs = remote.getFileSystem(sc.hadoopConfiguration());
+            Path local = Files.createTempDirectory("batchwise-model").resolve(remote.getName());
+            fs.copyToLocalFile(remote, new org.apache.hadoop.fs.Path(local.toUri()));
+            String name = modelName(Path.of(remote.getName()));
+            return new Found(name, local, ModelConfig.defaults(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException("modelPath: cannot read " + modelPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The {@link ModelFile} tasks receive: the driver's path when executors can read it, else
+     * a name under which the file is shipped with the job ({@code SparkContext.addFile}).
+     */
+    static ModelFile forExecutors(String modelPath, Found found, Boolean ship, int intraOpThreads,
+                                  SparkContext sc) {
+        String device = found.config().device().toString();
+        boolean shipping = isRemote(modelPath) || (ship != null ? ship : !sc.isLocal());
+        if (!shipping) {
+            return new ModelFile(found.name(), found.localFile().toString(), null, intraOpThreads, device);
+        }
+        String shippedName = shippedName(found);
+        sc.addFile(link(found.localFile(), shippedName).toString());
+        return new ModelFile(found.name(), found.localFile().toString(), shippedName, intraOpThreads, device);
+    }
+
+    /** A job's files share one namespace, and every version folder holds a "model.onnx". */
+    private static String shippedName(Found found) {
+        int hash = found.localFile().toAbsolutePath().normalize().toString().hashCode();
+        return found.name() + "-" + HexFormat.of().toHexDigits(hash) + ".onnx";
+    }
+
+    /**
+     * The file under its shipping name. Spark ships a symbolic link under its target's name,
+     * so this is a hard link (free on the same file system) or else a copy.
+     */
+    private static Path link(Path file, String name) {
+        try {
+            Path dir = Files.createTempDirectory("batchwise-ship");
+            Path link = dir.resolve(name);
+            try {
+                Files.createLink(link, file.toAbsolutePath());
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(file, link);
+            }
+            link.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return link;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + file + " for shipping: " + e.getMessage(), e);
+        }
+    }
+
+    /** True for a URI of a file system other than the local one ({@code hdfs://...}). */
+    static boolean isRemote(String path) {
+        return path.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") && !path.startsWith("file:");
+    }
+
+    /** {@code DIR/<model>/<version>/model.onnx} is named after the model folder, else the file. */
+    private static String modelName(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        String base;
+        if (parent != null && parent.getFileName() != null && parent.getFileName().toString().matches("\\d+")
+                && parent.getParent() != null && parent.getParent().getFileName() != null) {
+            base = parent.getParent().getFileName().toString();
+        } else {
+            base = file.getFileName().toString().replaceFirst("\\.onnx$", "");
+        }
+        String name = base.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return name.isEmpty() ? "model" : name;
+    }
+}
