@@ -72,6 +72,8 @@ public final class BatchwiseModel extends Transformer {
     private final IntParam intraOpThreads;
     private final BooleanParam shipModel;
     private final Param<String> errorCol;
+    /** Set by the batch job only; not a Param, as it is not a setting a user chooses. */
+    private RowCounters counters;
 
     public BatchwiseModel() {
         this(Identifiable.randomUID("batchwise"));
@@ -181,6 +183,12 @@ public final class BatchwiseModel extends Transformer {
         return this;
     }
 
+    /** Counts scored and failed rows into these accumulators (the batch job's summary). */
+    BatchwiseModel countInto(RowCounters value) {
+        this.counters = value;
+        return this;
+    }
+
     public String getModelPath() {
         return getOrDefault(modelPath);
     }
@@ -221,7 +229,8 @@ public final class BatchwiseModel extends Transformer {
         ModelSignature signature = ExecutorModels.pool(localFile(found)).signature();
         int rows = isSet(batchSize) ? (Integer) getOrDefault(batchSize) : found.config().maxBatchSize();
         String errors = isSet(errorCol) ? getOrDefault(errorCol) : null;
-        return new ScoringPlan(forExecutors, feeds(schema, signature), outputs(schema, signature, errors), rows, errors);
+        return new ScoringPlan(forExecutors, feeds(schema, signature), outputs(schema, signature, errors), rows, errors,
+                counters);
     }
 
     private List<InputFeed> feeds(StructType schema, ModelSignature signature) {
@@ -342,6 +351,8 @@ public final class BatchwiseModel extends Transformer {
 
     @Override
     public BatchwiseModel copy(ParamMap extra) {
-        return defaultCopy(extra);
+        BatchwiseModel copy = defaultCopy(extra);
+        copy.counters = counters;
+        return copy;
     }
 }

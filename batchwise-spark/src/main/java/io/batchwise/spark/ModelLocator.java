@@ -3,12 +3,16 @@ package io.batchwise.spark;
 import io.batchwise.model.ModelConfig;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.model.ModelSource;
+import io.batchwise.runtime.ModelSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import io.batchwise.model.ModelConfigParser;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
 
@@ -51,17 +55,55 @@ final class ModelLocator {
         return new Found(name, path.toAbsolutePath().normalize(), ModelConfig.defaults(name));
     }
 
+    /**
+     * Copies a remote model to a local temp file: an ONNX file, or a model folder whose highest
+     * numeric version holds {@code model.onnx} (with the folder's {@code config.yaml}, if any).
+     */
     private static Found fetch(String modelPath, SparkContext sc) {
         try {
             org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(modelPath);
             FileSystem fs = remote.getFileSystem(sc.hadoopConfiguration());
-            Path local = Files.createTempDirectory("batchwise-model").resolve(remote.getName());
-            fs.copyToLocalFile(remote, new org.apache.hadoop.fs.Path(local.toUri()));
+            if (!fs.exists(remote)) {
+                throw new IllegalArgumentException("modelPath: no ONNX file or model folder at " + modelPath);
+            }
             String name = modelName(Path.of(remote.getName()));
-            return new Found(name, local, ModelConfig.defaults(name));
+            ModelConfig config = ModelConfig.defaults(name);
+            org.apache.hadoop.fs.Path file = remote;
+            if (fs.getFileStatus(remote).isDirectory()) {
+                name = remote.getName();
+                file = highestVersion(fs, remote);
+                org.apache.hadoop.fs.Path yaml = new org.apache.hadoop.fs.Path(remote, "config.yaml");
+                if (fs.exists(yaml)) {
+                    try (var in = fs.open(yaml)) {
+                        config = ModelConfigParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
+                    }
+                } else {
+                    config = ModelConfig.defaults(name);
+                }
+            }
+            Path local = Files.createTempDirectory("batchwise-model").resolve(name + ".onnx");
+            fs.copyToLocalFile(file, new org.apache.hadoop.fs.Path(local.toUri()));
+            local.toFile().deleteOnExit();
+            return new Found(name, local, config);
         } catch (IOException e) {
             throw new UncheckedIOException("modelPath: cannot read " + modelPath + ": " + e.getMessage(), e);
         }
+    }
+
+    private static org.apache.hadoop.fs.Path highestVersion(FileSystem fs, org.apache.hadoop.fs.Path dir)
+            throws IOException {
+        long best = -1;
+        for (FileStatus child : fs.listStatus(dir)) {
+            String n = child.getPath().getName();
+            if (child.isDirectory() && n.matches("\\d{1,18}") && Long.parseLong(n) > best
+                    && fs.exists(new org.apache.hadoop.fs.Path(child.getPath(), "model.onnx"))) {
+                best = Long.parseLong(n);
+            }
+        }
+        if (best < 0) {
+            throw new IllegalArgumentException("modelPath: no version folder with a model.onnx under " + dir);
+        }
+        return new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(dir, Long.toString(best)), "model.onnx");
     }
 
     /**
@@ -105,6 +147,12 @@ final class ModelLocator {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + file + " for shipping: " + e.getMessage(), e);
         }
+    }
+
+    /** The model's inputs and outputs, read by opening it on the driver. */
+    static ModelSignature signature(Found found) {
+        return ExecutorModels.pool(new ModelFile(found.name(), found.localFile().toString(), null,
+                found.config().intraOpThreads(), found.config().device().toString())).signature();
     }
 
     /** True for a URI of a file system other than the local one ({@code hdfs://...}). */

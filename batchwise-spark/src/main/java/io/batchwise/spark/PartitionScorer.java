@@ -74,8 +74,15 @@ final class PartitionScorer implements Iterator<Row> {
             }
         }
         assembler.clear();
+        int failed = 0;
         for (int i = 0; i < batch.size(); i++) {
+            failed += outputs[i] == null ? 1 : 0;
             ready.add(withOutputs(batch.get(i), outputs[i], errors[i]));
+        }
+        if (plan.counters() != null) {
+            plan.counters().completed().add(batch.size() - failed);
+            plan.counters().rows().add(batch.size() - failed);
+            plan.counters().failed().add(failed);
         }
     }
 

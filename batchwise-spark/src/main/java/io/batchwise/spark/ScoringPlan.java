@@ -12,9 +12,10 @@ import java.util.Set;
  *
  * @param errorColumn when not null, a row that cannot be scored gets null outputs and the
  *                    reason in this column instead of failing the task
+ * @param counters    where to count scored and failed rows, or null
  */
 record ScoringPlan(ModelFile model, List<InputFeed> feeds, List<OutputColumn> outputs, int batchSize,
-                   String errorColumn) implements Serializable {
+                   String errorColumn, RowCounters counters) implements Serializable {
     ScoringPlan {
         feeds = List.copyOf(feeds);
         outputs = List.copyOf(outputs);

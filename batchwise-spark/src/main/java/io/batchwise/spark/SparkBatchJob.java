@@ -1,0 +1,109 @@
+package io.batchwise.spark;
+
+import io.batchwise.ledger.PriceSheet;
+import io.batchwise.ledger.PriceSheetParser;
+import io.batchwise.model.InvalidConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The batch job's entry point, for {@code spark-submit --class io.batchwise.spark.SparkBatchJob}
+ * and for {@code ./batchwise spark}, which runs it in-process on Spark's local mode.
+ */
+@Command(name = "batchwise spark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Score a batch input (JSONL in the Batches API line format, or Parquet) on Apache Spark.")
+public final class SparkBatchJob implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "Model to run.")
+    String model;
+
+    @Option(names = "--models", defaultValue = "batchwise-data/models",
+            description = "Model repository: a folder, or a Hadoop URI such as hdfs://... (default ${DEFAULT-VALUE}).")
+    String models;
+
+    @Option(names = "--in", required = true,
+            description = "Input: JSONL file(s) of {custom_id, method, url, body}, or a Parquet dataset (*.parquet).")
+    String in;
+
+    @Option(names = "--out", required = true,
+            description = "Output folder: output/, errors/, summary.json (replaced when it exists).")
+    String out;
+
+    @Option(names = "--master", description = "Spark master, e.g. local[2] (default: what spark-submit says).")
+    String master;
+
+    @Option(names = "--in-format", description = "jsonl or parquet (default: from the input's name).")
+    JobFormat inFormat;
+
+    @Option(names = "--out-format", description = "jsonl or parquet (default: as the input).")
+    JobFormat outFormat;
+
+    @Option(names = "--batch-size", description = "Rows per ONNX Runtime call (default: the model's max_batch_size).")
+    Integer batchSize;
+
+    @Option(names = "--intra-op-threads", description = "Threads per ONNX Runtime session (default: the model's).")
+    Integer intraOpThreads;
+
+    @Option(names = "--ship-model", arity = "1",
+            description = "true: ship the model file with the job; false: executors read --models (shared storage)."
+                    + " Default: ship unless the master is local.")
+    Boolean shipModel;
+
+    @Option(names = "--pricing", description = "Price sheet (YAML, the ledger's format; default: the built-in one).")
+    Path pricing;
+
+    @Option(names = "--pool", description = "Price sheet pool the executors are priced as (default: the model's pool).")
+    String pool;
+
+    @Option(names = "--no-duplicate-check", negatable = false,
+            description = "Skip checking that every custom_id is unique (one shuffle of the ids).")
+    boolean noDuplicateCheck;
+
+    @Option(names = "--fail-first-attempt-after", hidden = true, defaultValue = "-1",
+            description = "Testing: the first attempt of every task fails after this many rows.")
+    long failFirstAttemptAfter;
+
+    public static void main(String[] args) {
+        int code = run(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a command line and returns its exit code. */
+    public static int run(String... args) {
+        return new CommandLine(new SparkBatchJob()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        JobOptions options;
+        try {
+            PriceSheet prices = pricing == null ? PriceSheet.builtIn() : PriceSheetParser.read(pricing);
+            options = new JobOptions(model, models, in, out, inFormat, outFormat, batchSize, intraOpThreads, shipModel,
+                    !noDuplicateCheck, prices, pool, failFirstAttemptAfter);
+        } catch (IllegalArgumentException | InvalidConfig e) {
+            System.err.println("batchwise spark: " + e.getMessage());
+            return 2;
+        }
+        SparkSession.Builder builder = SparkSession.builder().appName("batchwise " + model);
+        if (master != null) {
+            builder.master(master);
+        }
+        SparkSession spark = builder.getOrCreate();
+        try {
+            JobSummary summary = ScoringJob.run(spark, options);
+            System.out.print(summary.toText());
+            return 0;
+        } catch (IllegalArgumentException | InvalidConfig | AnalysisException e) {
+            System.err.println("batchwise spark: " + e.getMessage());
+            return 2;
+        } finally {
+            spark.stop();
+        }
+    }
+}
