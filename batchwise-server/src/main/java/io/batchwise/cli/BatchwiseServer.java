@@ -3,6 +3,15 @@ package io.batchwise.cli;
 import io.batchwise.http.HttpFrontEnd;
 import io.batchwise.http.KServeRoutes;
 import io.batchwise.http.Routes;
+import io.batchwise.jobs.EmbeddingsEndpoint;
+import io.batchwise.jobs.FileStore;
+import io.batchwise.jobs.JobCostSource;
+import io.batchwise.jobs.JobEngine;
+import io.batchwise.jobs.JobStore;
+import io.batchwise.openai.KServeLines;
+import io.batchwise.openai.OpenAiOptions;
+import io.batchwise.openai.OpenAiRoutes;
+import io.batchwise.text.Embeddings;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.onnx.DemoModels;
 import io.batchwise.http.AsyncResults;
@@ -19,6 +28,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -39,19 +49,26 @@ public final class BatchwiseServer implements AutoCloseable {
     private final ModelRegistry registry;
     private final Scheduler scheduler;
     private final SchedulerMetrics metrics;
+    private final JobEngine jobs;
     private boolean closed;
 
     private BatchwiseServer(List<AutoCloseable> owned, HttpFrontEnd http, ModelRegistry registry, Scheduler scheduler,
-                            SchedulerMetrics metrics) {
+                            SchedulerMetrics metrics, JobEngine jobs) {
         this.owned = owned;
+        this.jobs = jobs;
         this.http = http;
         this.registry = registry;
         this.scheduler = scheduler;
         this.metrics = metrics;
     }
 
-    /** Builds and starts the server; returns once it listens. */
+    /** Builds and starts the server with the default OpenAI API and job settings; returns once it listens. */
     public static BatchwiseServer start(ServerSettings settings) {
+        return start(settings, OpenAiOptions.defaults());
+    }
+
+    /** Builds and starts the server; returns once it listens. */
+    public static BatchwiseServer start(ServerSettings settings, OpenAiOptions openai) {
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             Path models = settings.models() != null ? settings.models() : demoModels(settings.data());
@@ -70,18 +87,30 @@ public final class BatchwiseServer implements AutoCloseable {
             owned.add(scheduler);
             scheduler.prepareAll();
             started.set(true);
+            // Batch jobs: closed before the scheduler (reverse order), so a shutdown checkpoints first.
+            JobStore store = JobStore.open(settings.data().resolve("jobs"));
+            owned.add(store);
+            FileStore files = new FileStore(store, Clock.systemUTC());
+            Embeddings embeddings = new Embeddings(registry);
+            JobEngine jobs = new JobEngine(store, files, scheduler,
+                    List.of(new KServeLines(registry), new EmbeddingsEndpoint(embeddings)), OpenAiRoutes.rowFailures(),
+                    Clock.systemUTC(), ticker, openai.jobs());
+            owned.add(jobs);
             AsyncResults async = new AsyncResults(ticker, TimeUnit.MINUTES.toNanos(10), 10_000, 256L << 20);
             Vertx vertx = Vertx.vertx();
             owned.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             List<Routes> routes = List.of(
                     new KServeRoutes(registry, scheduler, decoders, started::get, async,
                             settings.http().maxBodyBytes()),
-                    new MetricsRoutes(List.of(metrics)));
+                    new MetricsRoutes(List.of(metrics)),
+                    new OpenAiRoutes(files, jobs, embeddings, scheduler, decoders, openai, JobCostSource.none(),
+                            settings.http().maxBodyBytes()));
             HttpFrontEnd http = HttpFrontEnd.start(vertx, settings.http(), routes);
             owned.add(http);
+            jobs.start();
             LOG.info(() -> "batchwise listening on http://" + settings.http().host() + ":" + http.port()
                     + " serving " + models);
-            return new BatchwiseServer(owned, http, registry, scheduler, metrics);
+            return new BatchwiseServer(owned, http, registry, scheduler, metrics, jobs);
         } catch (RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -130,6 +159,11 @@ public final class BatchwiseServer implements AutoCloseable {
 
     public SchedulerMetrics metrics() {
         return metrics;
+    }
+
+    /** The batch job engine behind {@code /v1/batches}. */
+    public JobEngine jobs() {
+        return jobs;
     }
 
     /** Stops serving and releases every resource, newest first; idempotent. */

@@ -1,6 +1,9 @@
 package io.batchwise.cli;
 
 import io.batchwise.http.HttpOptions;
+import io.batchwise.jobs.JobSettings;
+import io.batchwise.model.Durations;
+import io.batchwise.openai.OpenAiOptions;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -29,10 +32,29 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body-size", defaultValue = "67108864", description = "Largest request body in bytes (default ${DEFAULT-VALUE}).")
     long maxBody;
 
+    @Option(names = "--api-key", defaultValue = "${env:BATCHWISE_API_KEY}",
+            description = "When set, /v1/* requires 'Authorization: Bearer <key>' (default: env BATCHWISE_API_KEY).")
+    String apiKey;
+
+    @Option(names = "--max-file-size", defaultValue = "209715200",
+            description = "Largest file upload to /v1/files in bytes (default ${DEFAULT-VALUE}).")
+    long maxFileBytes;
+
+    @Option(names = "--max-batch-lines", defaultValue = "50000",
+            description = "Most requests in one batch input file (default ${DEFAULT-VALUE}).")
+    long maxBatchLines;
+
+    @Option(names = "--shutdown-grace", defaultValue = "25s",
+            description = "On SIGTERM, how long running batch rows may take to finish and be checkpointed (default ${DEFAULT-VALUE}).")
+    String shutdownGrace;
+
     @Override
     public Integer call() throws Exception {
         ServerSettings settings = new ServerSettings(new HttpOptions(host, port, maxBody), models, data, pricing);
-        BatchwiseServer server = BatchwiseServer.start(settings);
+        OpenAiOptions openai = new OpenAiOptions(apiKey, maxFileBytes, JobSettings.defaults()
+                .withMaxLinesPerBatch(maxBatchLines)
+                .withShutdownGrace(Durations.parse("shutdown-grace", shutdownGrace)));
+        BatchwiseServer server = BatchwiseServer.start(settings, openai);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

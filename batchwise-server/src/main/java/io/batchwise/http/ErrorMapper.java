@@ -2,6 +2,8 @@ package io.batchwise.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.batchwise.jobs.JobConflict;
+import io.batchwise.jobs.UnknownId;
 import io.batchwise.model.InvalidConfig;
 import io.batchwise.runtime.ModelNotFound;
 import io.batchwise.runtime.ModelNotReady;
@@ -36,8 +38,11 @@ public final class ErrorMapper {
         if (e instanceof InvalidInput || e instanceof InvalidConfig) {
             return new HttpError(400, e.getMessage(), null);
         }
-        if (e instanceof ModelNotFound) {
+        if (e instanceof ModelNotFound || e instanceof UnknownId) {
             return new HttpError(404, e.getMessage(), null);
+        }
+        if (e instanceof JobConflict) {
+            return new HttpError(409, e.getMessage(), null);
         }
         if (e instanceof ModelNotReady) {
             return new HttpError(503, e.getMessage(), null);
