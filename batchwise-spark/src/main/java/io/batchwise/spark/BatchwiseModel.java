@@ -217,8 +217,7 @@ public final class BatchwiseModel extends Transformer {
     }
 
     private ModelFile localFile(ModelLocator.Found found) {
-        return new ModelFile(found.name(), found.localFile().toString(), null, threads(found),
-                found.config().device().toString());
+        return ModelFile.of(found, null, threads(found));
     }
 
     private int threads(ModelLocator.Found found) {

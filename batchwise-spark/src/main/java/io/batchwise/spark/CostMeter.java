@@ -12,8 +12,8 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 
 /**
  * Measures what a job held and used: executor-seconds (each executor's lifetime within the
- * job, busy or idle: what a cluster bills) and task-seconds (time tasks ran, failed attempts
- * included).
+ * job, busy or idle: what a cluster bills), task-seconds (time tasks ran, failed attempts
+ * included) and the task attempts that failed (and were retried, or failed the job).
  *
  * <p>Executors alive when the job starts are taken from the status tracker (Spark lists the
  * driver there too, so it is left out; in local mode the driver is the one executor); executors
@@ -25,7 +25,8 @@ final class CostMeter extends SparkListener {
     private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\d+|\\*)(?:,\\d+)?])?");
 
     /** What the job held and used. */
-    record Usage(double wallSeconds, double executorSeconds, double taskSeconds, int executors, int slotsPerExecutor) {
+    record Usage(double wallSeconds, double executorSeconds, double taskSeconds, int executors, int slotsPerExecutor,
+                 int failedAttempts) {
     }
 
     private final SparkContext sc;
@@ -34,6 +35,7 @@ final class CostMeter extends SparkListener {
     private final Map<String, long[]> lifetimes = new HashMap<>();
     private int slots;
     private long taskMillis;
+    private int failedAttempts;
 
     private CostMeter(SparkContext sc) {
         this.sc = sc;
@@ -84,6 +86,7 @@ final class CostMeter extends SparkListener {
     public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
         if (end.taskInfo() != null) {
             taskMillis += end.taskInfo().duration();
+            failedAttempts += end.taskInfo().failed() ? 1 : 0;
         }
     }
 
@@ -103,7 +106,7 @@ final class CostMeter extends SparkListener {
             for (long[] life : lifetimes.values()) {
                 held += Math.max(0, Math.min(life[1], endMillis) - Math.max(life[0], startMillis));
             }
-            return new Usage(wall, held / 1000.0, taskMillis / 1000.0, lifetimes.size(), slots);
+            return new Usage(wall, held / 1000.0, taskMillis / 1000.0, lifetimes.size(), slots, failedAttempts);
         }
     }
 }

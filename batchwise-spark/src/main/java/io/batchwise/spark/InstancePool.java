@@ -25,10 +25,14 @@ final class InstancePool {
     private int opened;
 
     InstancePool(OnnxRuntime runtime, Path file, ModelConfig config) {
+        this(runtime, file, config, runtime.open(file, config, 0));
+    }
+
+    /** A pool whose first session is {@code first}, opened elsewhere (a model registry's). */
+    InstancePool(OnnxRuntime runtime, Path file, ModelConfig config, ModelInstance first) {
         this.runtime = runtime;
         this.file = file;
         this.config = config;
-        ModelInstance first = runtime.open(file, config, 0);
         this.signature = first.signature();
         this.opened = 1;
         idle.push(first);
@@ -45,9 +49,14 @@ final class InstancePool {
 
     /** Runs one batch (one request of many rows) on a free session. */
     List<Tensor> run(List<Tensor> inputs, Set<String> outputs) {
+        return runRequests(List.of(inputs), outputs).get(0);
+    }
+
+    /** Runs several requests' rows as one ONNX Runtime call on a free session; see {@link ModelInstance#runBatch}. */
+    List<List<Tensor>> runRequests(List<List<Tensor>> requests, Set<String> outputs) {
         ModelInstance instance = borrow();
         try {
-            return instance.runBatch(List.of(inputs), outputs).get(0);
+            return instance.runBatch(requests, outputs);
         } finally {
             release(instance);
         }

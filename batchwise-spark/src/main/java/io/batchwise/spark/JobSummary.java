@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchwise.ledger.Pool;
 import io.batchwise.ledger.PriceSheet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What a Spark batch job did and cost, in the ledger's vocabulary: the pool its executors are
@@ -17,16 +20,19 @@ import java.util.Locale;
  * @param requests  input lines or Parquet rows read
  * @param completed requests written to the output
  * @param failed    requests written to the errors output
+ * @param phases    seconds of each phase (load_model, count_lines, validate, score_and_write,
+ *                  commit), in order
  */
 record JobSummary(String model, String in, String out, long requests, long completed, long failed, long rows,
-                  CostMeter.Usage usage, String currency, Pool pool, int pricedSlots, double cost) {
+                  CostMeter.Usage usage, String currency, Pool pool, int pricedSlots, double cost,
+                  Map<String, Double> phases) {
 
     static JobSummary of(String model, String in, String out, long completed, long failed, long rows,
-                         CostMeter.Usage usage, PriceSheet prices, Pool pool) {
+                         CostMeter.Usage usage, PriceSheet prices, Pool pool, Map<String, Double> phases) {
         int slots = usage.slotsPerExecutor() > 0 ? usage.slotsPerExecutor() : pool.slots();
         double cost = usage.executorSeconds() / 3600.0 * pool.ratePerHour(slots);
         return new JobSummary(model, in, out, completed + failed, completed, failed, rows, usage, prices.currency(),
-                pool, slots, cost);
+                pool, slots, cost, Collections.unmodifiableMap(new LinkedHashMap<>(phases)));
     }
 
     double rowsPerSecond() {
@@ -52,9 +58,12 @@ record JobSummary(String model, String in, String out, long requests, long compl
         o.put("executors", usage.executors()).put("slots_per_executor", pricedSlots);
         o.put("executor_seconds", round(usage.executorSeconds())).put("task_seconds", round(usage.taskSeconds()));
         o.put("utilization", round(utilization()));
+        o.put("failed_task_attempts", usage.failedAttempts());
         o.put("pool", pool.name()).put("category", pool.category().label()).put("currency", currency);
         o.put("price_per_hour", pool.pricePerHour()).put("pool_slots", pool.slots());
         o.put("cost", cost).put("cost_per_1k", costPer1k());
+        ObjectNode p = o.putObject("phases_seconds");
+        phases.forEach((k, v) -> p.put(k, round(v)));
         try {
             return json.writeValueAsString(o) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -66,12 +75,23 @@ record JobSummary(String model, String in, String out, long requests, long compl
     String toText() {
         return String.format(Locale.ROOT, """
                 batchwise spark: %d requests (%d rows) -> %d completed, %d failed, in %.1f s (%.0f rows/s)
-                  capacity: %d executor(s) x %d slot(s), %.1f executor-s held, %.1f task-s busy (%.0f%% used)
+                  capacity: %d executor(s) x %d slot(s), %.1f executor-s held, %.1f task-s busy (%.0f%% used), \
+                %d failed task attempt(s)
                   cost: %.6f %s on pool %s (%s, %s/h per %d slots) = %.6f %s per 1k rows
+                  phases: %s
                   output: %s
                 """, requests, rows, completed, failed, usage.wallSeconds(), rowsPerSecond(), usage.executors(),
-                pricedSlots, usage.executorSeconds(), usage.taskSeconds(), utilization() * 100, cost, currency,
-                pool.name(), pool.category().label(), pool.pricePerHour(), pool.slots(), costPer1k(), currency, out);
+                pricedSlots, usage.executorSeconds(), usage.taskSeconds(), utilization() * 100, usage.failedAttempts(),
+                cost, currency,
+                pool.name(), pool.category().label(), pool.pricePerHour(), pool.slots(), costPer1k(), currency,
+                phasesText(), out);
+    }
+
+    private String phasesText() {
+        StringBuilder b = new StringBuilder();
+        phases.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%.1f s", v)));
+        return b.toString();
     }
 
     private static double round(double v) {

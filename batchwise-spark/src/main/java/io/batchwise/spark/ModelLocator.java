@@ -1,17 +1,17 @@
 package io.batchwise.spark;
 
 import io.batchwise.model.ModelConfig;
+import io.batchwise.model.ModelConfigParser;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.model.ModelSource;
 import io.batchwise.runtime.ModelSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
-import io.batchwise.model.ModelConfigParser;
-import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkContext;
@@ -27,8 +27,12 @@ import org.apache.spark.SparkContext;
  * never in local mode, where driver and executor share the machine.
  */
 final class ModelLocator {
-    /** A model found on the driver: its local ONNX file and configuration. */
-    record Found(String name, Path localFile, ModelConfig config) {
+    /**
+     * A model found on the driver: its local ONNX file, version and configuration.
+     *
+     * @param configYaml the text of its {@code config.yaml}, or null when it has none
+     */
+    record Found(String name, long version, Path localFile, ModelConfig config, String configYaml) {
     }
 
     private ModelLocator() {
@@ -46,13 +50,15 @@ final class ModelLocator {
             if (!source.loadable()) {
                 throw new IllegalArgumentException("modelPath: " + source.configError());
             }
-            return new Found(source.name(), source.onnxFile(), source.config());
+            Path yaml = dir.resolve("config.yaml");
+            return new Found(source.name(), source.version(), source.onnxFile(), source.config(),
+                    Files.exists(yaml) ? read(yaml) : null);
         }
         if (!Files.isRegularFile(path)) {
             throw new IllegalArgumentException("modelPath: no ONNX file or model folder at " + path);
         }
         String name = modelName(path);
-        return new Found(name, path.toAbsolutePath().normalize(), ModelConfig.defaults(name));
+        return new Found(name, version(path), path.toAbsolutePath().normalize(), ModelConfig.defaults(name), null);
     }
 
     /**
@@ -68,6 +74,7 @@ final class ModelLocator {
             }
             String name = modelName(Path.of(remote.getName()));
             ModelConfig config = ModelConfig.defaults(name);
+            String yamlText = null;
             org.apache.hadoop.fs.Path file = remote;
             if (fs.getFileStatus(remote).isDirectory()) {
                 name = remote.getName();
@@ -75,8 +82,9 @@ final class ModelLocator {
                 org.apache.hadoop.fs.Path yaml = new org.apache.hadoop.fs.Path(remote, "config.yaml");
                 if (fs.exists(yaml)) {
                     try (var in = fs.open(yaml)) {
-                        config = ModelConfigParser.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
+                        yamlText = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                     }
+                    config = ModelConfigParser.parse(yamlText, name);
                 } else {
                     config = ModelConfig.defaults(name);
                 }
@@ -84,7 +92,9 @@ final class ModelLocator {
             Path local = Files.createTempDirectory("batchwise-model").resolve(name + ".onnx");
             fs.copyToLocalFile(file, new org.apache.hadoop.fs.Path(local.toUri()));
             local.toFile().deleteOnExit();
-            return new Found(name, local, config);
+            String folder = file.getParent().getName();
+            long version = folder.matches("\\d{1,18}") ? Long.parseLong(folder) : 1;
+            return new Found(name, version, local, config, yamlText);
         } catch (IOException e) {
             throw new UncheckedIOException("modelPath: cannot read " + modelPath + ": " + e.getMessage(), e);
         }
@@ -112,14 +122,13 @@ final class ModelLocator {
      */
     static ModelFile forExecutors(String modelPath, Found found, Boolean ship, int intraOpThreads,
                                   SparkContext sc) {
-        String device = found.config().device().toString();
         boolean shipping = isRemote(modelPath) || (ship != null ? ship : !sc.isLocal());
         if (!shipping) {
-            return new ModelFile(found.name(), found.localFile().toString(), null, intraOpThreads, device);
+            return ModelFile.of(found, null, intraOpThreads);
         }
         String shippedName = shippedName(found);
         sc.addFile(link(found.localFile(), shippedName).toString());
-        return new ModelFile(found.name(), found.localFile().toString(), shippedName, intraOpThreads, device);
+        return ModelFile.of(found, shippedName, intraOpThreads);
     }
 
     /** A job's files share one namespace, and every version folder holds a "model.onnx". */
@@ -151,13 +160,27 @@ final class ModelLocator {
 
     /** The model's inputs and outputs, read by opening it on the driver. */
     static ModelSignature signature(Found found) {
-        return ExecutorModels.pool(new ModelFile(found.name(), found.localFile().toString(), null,
-                found.config().intraOpThreads(), found.config().device().toString())).signature();
+        return ExecutorModels.pool(ModelFile.of(found, null, found.config().intraOpThreads())).signature();
     }
 
     /** True for a URI of a file system other than the local one ({@code hdfs://...}). */
     static boolean isRemote(String path) {
         return path.matches("[A-Za-z][A-Za-z0-9+.-]+://.*") && !path.startsWith("file:");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The version folder a file sits in ({@code DIR/<model>/<version>/model.onnx}), else 1. */
+    private static long version(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        String v = parent == null || parent.getFileName() == null ? "" : parent.getFileName().toString();
+        return v.matches("\\d{1,18}") ? Long.parseLong(v) : 1;
     }
 
     /** {@code DIR/<model>/<version>/model.onnx} is named after the model folder, else the file. */

@@ -28,7 +28,7 @@ final class OutputCommit {
     }
 
     /** Writes {@code rows} (JSONL: one string column besides {@code kind}; else Parquet). */
-    static void write(Dataset<Row> rows, String out, JobFormat format) {
+    static void write(Dataset<Row> rows, String out, JobFormat format, Phases phases) {
         String staging = out + "/_staging";
         var writer = rows.write().mode(SaveMode.Overwrite).partitionBy(KIND);
         if (format == JobFormat.JSONL) {
@@ -36,6 +36,7 @@ final class OutputCommit {
         } else {
             writer.parquet(staging);
         }
+        phases.end("score_and_write");
         Path dir = new Path(out);
         try {
             FileSystem fs = dir.getFileSystem(rows.sparkSession().sparkContext().hadoopConfiguration());
@@ -54,6 +55,7 @@ final class OutputCommit {
             }
             fs.delete(new Path(staging), true);
             fs.create(new Path(dir, "_SUCCESS"), true).close();
+            phases.end("commit");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move the committed output into " + out + ": " + e.getMessage(), e);
         }

@@ -36,21 +36,23 @@ final class ScoringJob {
 
     static JobSummary run(SparkSession spark, JobOptions o) {
         SparkContext sc = spark.sparkContext();
+        CostMeter meter = CostMeter.start(sc);
+        Phases phases = new Phases();
         requireInput(sc, o.in());
         ModelLocator.Found found = ModelLocator.find(o.modelPath(), sc);
         Pool pool = pool(o, found);
         RowCounters counters = RowCounters.register(sc);
-        CostMeter meter = CostMeter.start(sc);
-        Dataset<Row> results = o.inFormat() == JobFormat.PARQUET
-                ? parquet(spark, o, found, counters)
-                : JsonlScoring.results(spark, o, found, counters);
+        phases.end("load_model");
+        Dataset<Row> results = o.format() == JobFormat.PARQUET
+                ? parquet(spark, o, found, counters, phases)
+                : JsonlScoring.results(spark, o, found, counters, phases);
         if (o.failFirstAttemptAfter() >= 0) {
             results = FaultInjection.failFirstAttempts(results, o.failFirstAttemptAfter());
         }
-        OutputCommit.write(results, o.out(), o.outFormat());
+        OutputCommit.write(results, o.out(), o.format(), phases);
         CostMeter.Usage usage = meter.stop();
         JobSummary summary = JobSummary.of(o.model(), o.in(), o.out(), counters.completed().value(),
-                counters.failed().value(), counters.rows().value(), usage, o.prices(), pool);
+                counters.failed().value(), counters.rows().value(), usage, o.prices(), pool, phases.seconds());
         write(sc, new Path(o.out(), "summary.json"), summary.toJson());
         return summary;
     }
@@ -78,7 +80,7 @@ final class ScoringJob {
      * {@code error} (null in {@code output/}, the reason in {@code errors/}).
      */
     private static Dataset<Row> parquet(SparkSession spark, JobOptions o, ModelLocator.Found found,
-                                        RowCounters counters) {
+                                        RowCounters counters, Phases phases) {
         Dataset<Row> in = spark.read().parquet(o.in());
         ModelSignature signature = ModelLocator.signature(found);
         List<String> columns = Arrays.asList(in.columns());
@@ -100,8 +102,9 @@ final class ScoringJob {
         needed.add(col(CUSTOM_ID));
         inputs.stream().filter(i -> !i.equals(CUSTOM_ID)).forEach(i -> needed.add(col(i)));
         Dataset<Row> selected = in.select(needed.toArray(new Column[0]));
-        if (o.checkDuplicates()) {
+        if (o.validate()) {
             DuplicateIds.check(selected.select(CUSTOM_ID));
+            phases.end("validate");
         }
         String[] names = inputs.toArray(new String[0]);
         BatchwiseModel model = new BatchwiseModel().setModelPath(o.modelPath()).setInputCols(names)

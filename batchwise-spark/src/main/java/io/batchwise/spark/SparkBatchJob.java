@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The batch job's entry point, for {@code spark-submit --class io.batchwise.spark.SparkBatchJob}
@@ -36,11 +36,13 @@ public final class SparkBatchJob implements Callable<Integer> {
     @Option(names = "--master", description = "Spark master, e.g. local[2] (default: what spark-submit says).")
     String master;
 
-    @Option(names = "--in-format", description = "jsonl or parquet (default: from the input's name).")
-    JobFormat inFormat;
+    @Option(names = "--format", description = "jsonl or parquet, for input and output (default: parquet for"
+            + " *.parquet, else jsonl).")
+    JobFormat format;
 
-    @Option(names = "--out-format", description = "jsonl or parquet (default: as the input).")
-    JobFormat outFormat;
+    @Option(names = "--endpoint", description = "The JSONL lines' url: /v2/models/MODEL/infer (default) or"
+            + " /v1/embeddings.")
+    String endpoint;
 
     @Option(names = "--batch-size", description = "Rows per ONNX Runtime call (default: the model's max_batch_size).")
     Integer batchSize;
@@ -59,9 +61,9 @@ public final class SparkBatchJob implements Callable<Integer> {
     @Option(names = "--pool", description = "Price sheet pool the executors are priced as (default: the model's pool).")
     String pool;
 
-    @Option(names = "--no-duplicate-check", negatable = false,
-            description = "Skip checking that every custom_id is unique (one shuffle of the ids).")
-    boolean noDuplicateCheck;
+    @Option(names = "--no-validation", negatable = false,
+            description = "Skip the pass that checks every line (well-formed, url, unique custom_id) before scoring.")
+    boolean noValidation;
 
     @Option(names = "--fail-first-attempt-after", hidden = true, defaultValue = "-1",
             description = "Testing: the first attempt of every task fails after this many rows.")
@@ -80,12 +82,12 @@ public final class SparkBatchJob implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         JobOptions options;
         try {
             PriceSheet prices = pricing == null ? PriceSheet.builtIn() : PriceSheetParser.read(pricing);
-            options = new JobOptions(model, models, in, out, inFormat, outFormat, batchSize, intraOpThreads, shipModel,
-                    !noDuplicateCheck, prices, pool, failFirstAttemptAfter);
+            options = new JobOptions(model, models, in, out, format, endpoint, batchSize, intraOpThreads, shipModel,
+                    !noValidation, prices, pool, failFirstAttemptAfter);
         } catch (IllegalArgumentException | InvalidConfig e) {
             System.err.println("batchwise spark: " + e.getMessage());
             return 2;
@@ -93,15 +95,23 @@ public final class SparkBatchJob implements Callable<Integer> {
         SparkSession.Builder builder = SparkSession.builder().appName("batchwise " + model);
         if (master != null) {
             builder.master(master);
+            if (master.startsWith("local")) {
+                // the validation's shuffle of custom_ids: a few partitions suit one machine
+                builder.config("spark.sql.shuffle.partitions", "4");
+            }
         }
         SparkSession spark = builder.getOrCreate();
         try {
             JobSummary summary = ScoringJob.run(spark, options);
             System.out.print(summary.toText());
             return 0;
-        } catch (IllegalArgumentException | InvalidConfig | AnalysisException e) {
-            System.err.println("batchwise spark: " + e.getMessage());
-            return 2;
+        } catch (Exception e) {
+            // Scala throws AnalysisException (a checked exception to Java) without declaring it
+            if (e instanceof IllegalArgumentException || e instanceof InvalidConfig || e instanceof AnalysisException) {
+                System.err.println("batchwise spark: " + e.getMessage());
+                return 2;
+            }
+            throw e;
         } finally {
             spark.stop();
         }

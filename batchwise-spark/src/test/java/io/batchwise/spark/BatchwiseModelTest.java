@@ -136,7 +136,7 @@ class BatchwiseModelTest {
                 .setOutputCols("score").setIntraOpThreads(1).setBatchSize(4);
         assertEquals(ROWS, model.transform(frame(6)).collectAsList().size());
         assertEquals(ROWS, model.transform(frame(5)).collectAsList().size());
-        int opened = ExecutorModels.pool(new ModelFile("tiny", onnx.toString(), null, 1, "cpu")).opened();
+        int opened = ExecutorModels.pool(new ModelFile("tiny", 1, onnx.toString(), null, 1, "cpu", null)).opened();
         assertTrue(opened >= 1 && opened <= 2, "11 partitions on 2 task slots opened " + opened + " sessions");
     }
 

@@ -116,6 +116,7 @@ class ScoringJobParquetTest {
         assertResult(out);
         assertEquals(ROWS - 1, retried.completed(), "counters count the committed attempts only");
         assertEquals(1, retried.failed());
+        assertTrue(retried.usage().failedAttempts() >= 1, "a task attempt failed and was retried");
     }
 
     @Test
