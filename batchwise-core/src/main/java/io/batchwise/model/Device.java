@@ -21,7 +21,10 @@ public record Device(Kind kind, int index) {
         }
         if (text.startsWith("cuda:")) {
             try {
-                return new Device(Kind.CUDA, Integer.parseInt(text.substring(5)));
+                int index = Integer.parseInt(text.substring(5));
+                if (index >= 0) {
+                    return new Device(Kind.CUDA, index);
+                }
             } catch (NumberFormatException e) {
                 // fall through to the error below
             }

@@ -9,7 +9,8 @@ public class InvalidConfig extends RuntimeException {
     /** Rejects a value unless the condition holds (Caffeine's requireArgument, with the field named). */
     static void require(boolean ok, String field, Object value, String rule) {
         if (!ok) {
-            throw new InvalidConfig(field + ": " + rule + " (got " + value + ")");
+            Object shown = value instanceof java.time.Duration d ? Durations.format(d) : value;
+            throw new InvalidConfig(field + ": " + rule + " (got " + shown + ")");
         }
     }
 }

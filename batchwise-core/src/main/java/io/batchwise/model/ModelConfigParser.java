@@ -1,6 +1,8 @@
 package io.batchwise.model;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -18,7 +20,9 @@ import java.util.Set;
  * ignored, so a typo never silently falls back to a default.
  */
 public final class ModelConfigParser {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    // A key given twice is an error, not "the last one wins".
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
     private static final Set<String> TOP = Set.of("name", "max_batch_size", "instances", "intra_op_threads", "device",
             "latency_target", "batching", "queue", "pool", "tokenizer");
     private static final Set<String> BATCHING = Set.of("policy", "max_queue_delay", "preferred_batch_sizes",
@@ -41,7 +45,11 @@ public final class ModelConfigParser {
     public static ModelConfig parse(String yaml, String folderName) {
         Object root;
         try {
-            root = yaml.isBlank() ? Map.of() : YAML.readValue(yaml, Object.class);
+            // readTree, unlike readValue, accepts a document of comments only (no content: defaults)
+            JsonNode tree = YAML.readTree(yaml);
+            boolean empty = tree == null || tree.isMissingNode() || tree.isNull()
+                    || (tree.isTextual() && tree.asText().isEmpty()); // a bare "---"
+            root = empty ? Map.of() : YAML.treeToValue(tree, Object.class);
         } catch (JacksonException e) {
             throw new InvalidConfig("config.yaml: not valid YAML (" + e.getOriginalMessage() + ")");
         }

@@ -6,13 +6,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * A model repository in Triton's layout: {@code DIR/<model>/config.yaml} (optional) and
+ * A model repository in Triton's layout: {@code DIR/<model>/config.yaml} (optional; without
+ * it a Triton {@code config.pbtxt} is imported, see {@link TritonConfigImport}) and
  * {@code DIR/<model>/<version>/model.onnx}; the highest numeric version is served.
  */
 public final class ModelRepository {
+    private static final Logger LOG = Logger.getLogger(ModelRepository.class.getName());
+
     private final Path root;
 
     public ModelRepository(Path root) {
@@ -55,7 +59,9 @@ public final class ModelRepository {
         }
         try {
             Path yaml = dir.resolve("config.yaml");
-            ModelConfig config = Files.exists(yaml) ? ModelConfigParser.read(yaml, name) : ModelConfig.defaults(name);
+            Path pbtxt = dir.resolve("config.pbtxt");
+            ModelConfig config = Files.exists(yaml) ? ModelConfigParser.read(yaml, name)
+                    : Files.exists(pbtxt) ? importTriton(pbtxt, name) : ModelConfig.defaults(name);
             if (!config.name().equals(name)) {
                 throw new InvalidConfig("name: must match the folder name '" + name + "' (got " + config.name() + ")");
             }
@@ -63,6 +69,16 @@ public final class ModelRepository {
         } catch (InvalidConfig e) {
             return new ModelSource(name, dir, version, versions, onnx, null, e.getMessage());
         }
+    }
+
+    /** Imports Triton's config.pbtxt (used when there is no config.yaml), warning about what it does not use. */
+    private static ModelConfig importTriton(Path pbtxt, String name) {
+        TritonConfigImport.Result imported = TritonConfigImport.read(pbtxt, name);
+        if (!imported.unsupported().isEmpty()) {
+            LOG.warning(() -> "model " + name + ": " + pbtxt + " has fields batchwise does not support, ignored: "
+                    + String.join("; ", imported.unsupported()));
+        }
+        return imported.config();
     }
 
     private static List<Long> versions(Path dir) {

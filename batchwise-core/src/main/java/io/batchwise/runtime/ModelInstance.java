@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.batchwise.tensor.DataType;
+import io.batchwise.tensor.InvalidInput;
 import io.batchwise.tensor.Rows;
 import io.batchwise.tensor.Tensor;
 import java.nio.ByteBuffer;
@@ -107,6 +108,12 @@ public final class ModelInstance implements AutoCloseable {
                 return out;
             }
         } catch (OrtException e) {
+            if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
+                // Types and shapes were validated, so what ONNX Runtime rejects now is the data
+                // itself, e.g. a token id outside an embedding table: the client's mistake.
+                throw new InvalidInput("model '" + model + "' rejected the input: "
+                        + e.getMessage().replaceFirst("^Error code - ORT_INVALID_ARGUMENT - message: ", ""));
+            }
             throw new IllegalStateException("model '" + model + "' run failed: " + e.getMessage(), e);
         } finally {
             feed.values().forEach(OnnxTensor::close);

@@ -8,6 +8,8 @@ package io.batchwise.schedule;
 final class ArrivalRate {
     private final double tauNanos;
     private double rate;
+    private double requests;
+    private long lastArrival = Long.MIN_VALUE;
     private long last;
     private boolean started;
 
@@ -18,6 +20,19 @@ final class ArrivalRate {
     void arrive(long now, long rows) {
         decay(now);
         rate += rows / (tauNanos / 1e9);
+        requests += 1 / (tauNanos / 1e9);
+        lastArrival = now;
+    }
+
+    /** Estimated requests per second at {@code now}. */
+    double requestsPerSecond(long now) {
+        decay(now);
+        return requests;
+    }
+
+    /** Ticker time of the latest arrival, or Long.MIN_VALUE before the first. */
+    long lastArrival() {
+        return lastArrival;
     }
 
     /** Estimated rows per second at {@code now}. */
@@ -28,7 +43,9 @@ final class ArrivalRate {
 
     private void decay(long now) {
         if (started && now > last) {
-            rate *= Math.exp(-(now - last) / tauNanos);
+            double f = Math.exp(-(now - last) / tauNanos);
+            rate *= f;
+            requests *= f;
         }
         if (!started || now > last) {
             last = now;

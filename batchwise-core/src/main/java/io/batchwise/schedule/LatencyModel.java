@@ -56,7 +56,10 @@ public final class LatencyModel {
 
     /** Predicted (p90) duration of a run of {@code rows} rows, in nanoseconds; 0 when untrained. */
     public synchronized long predict(int rows) {
-        List<double[]> points = points();
+        return predict(points(), rows);
+    }
+
+    private static long predict(List<double[]> points, int rows) {
         if (points.isEmpty()) {
             return 0;
         }
@@ -83,18 +86,31 @@ public final class LatencyModel {
 
     /** Largest row count (at most {@code maxRows}) whose predicted run fits in {@code nanos}; 0 if none. */
     public synchronized int largestWithin(long budgetNanos) {
-        int best = 0;
-        for (int n = 1; n <= maxRows; n = n < 8 ? n + 1 : n + Math.max(1, n / 8)) {
-            if (predict(n) <= budgetNanos) {
-                best = n;
+        // t(n) is non-decreasing, so the sizes that fit are a prefix 1..best: binary search it.
+        List<double[]> points = points();
+        int lo = 0;
+        int hi = maxRows;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (predict(points, mid) <= budgetNanos) {
+                lo = mid;
             } else {
-                break;
+                hi = mid - 1;
             }
         }
-        if (best > 0 && predict(maxRows) <= budgetNanos) {
-            best = maxRows;
+        return lo;
+    }
+
+    /** An independent copy holding the same observations. */
+    synchronized LatencyModel copy() {
+        LatencyModel c = new LatencyModel(maxRows);
+        for (int i = 0; i < nanos.length; i++) {
+            System.arraycopy(nanos[i], 0, c.nanos[i], 0, RING);
+            System.arraycopy(sizes[i], 0, c.sizes[i], 0, RING);
         }
-        return best;
+        System.arraycopy(count, 0, c.count, 0, count.length);
+        System.arraycopy(next, 0, c.next, 0, next.length);
+        return c;
     }
 
     /** (mean size, p90 nanos) per class with data, ascending and made non-decreasing. */

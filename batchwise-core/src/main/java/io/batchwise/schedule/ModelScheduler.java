@@ -65,9 +65,15 @@ final class ModelScheduler {
         return modelLatency;
     }
 
+    /**
+     * A bucket's own t(n) once it has run, else the model-wide one. A bucket's model starts as a
+     * copy of the model-wide one (warm-up included) and then learns from its own runs: started
+     * empty, a single observed run would make it extrapolate t(n) in proportion to n and shrink
+     * every later batch to a few rows.
+     */
     private LatencyModel latency(BucketKey key) {
         LatencyModel m = latency.get(key);
-        return m != null && m.trained() ? m : modelLatency;
+        return m != null ? m : modelLatency;
     }
 
     /**
@@ -161,7 +167,9 @@ final class ModelScheduler {
         for (int i = 0; i < busy.length; i++) {
             inflight = Math.min(inflight, busy[i] ? Math.max(0, busyUntil[i] - now) : 0);
         }
-        long queueWait = (long) (ahead / capacity(lm));
+        // Rows beyond one run's worth (a request split over several runs) queue like rows ahead.
+        long beyondFirstRun = Math.max(0, rows - config.maxBatchSize());
+        long queueWait = (long) ((ahead + beyondFirstRun) / capacity(lm));
         return now + inflight + queueWait + lm.predict((int) Math.min(rows, config.maxBatchSize()));
     }
 
@@ -317,7 +325,7 @@ final class ModelScheduler {
     /** Records a finished run and completes the requests whose rows are all back. */
     void complete(Batch batch, List<List<Tensor>> outputs, long start, long end) {
         busy[batch.instance] = false;
-        LatencyModel lm = latency.computeIfAbsent(batch.bucket, k -> new LatencyModel(config.maxBatchSize()));
+        LatencyModel lm = latency.computeIfAbsent(batch.bucket, k -> modelLatency.copy());
         lm.observe(batch.rows, end - start);
         modelLatency.observe(batch.rows, end - start);
         for (int i = 0; i < batch.slices.size(); i++) {
@@ -334,13 +342,32 @@ final class ModelScheduler {
 
     /** Records a failed run: every request in it fails. */
     void fail(Batch batch, Throwable error, long start, long end) {
+        List<Object> results = new ArrayList<>();
+        batch.slices.forEach(s -> results.add(error));
+        completeEach(batch, results, start, end);
+    }
+
+    /**
+     * Records a batch whose slices were run one by one after the batch as a whole failed, so
+     * that one request's bad data fails only that request. Each result is the slice's outputs
+     * ({@code List<Tensor>}) or its error ({@code Throwable}). The isolated runs do not train
+     * the latency model: they are not the batch size that was planned.
+     */
+    @SuppressWarnings("unchecked")
+    void completeEach(Batch batch, List<Object> results, long start, long end) {
         busy[batch.instance] = false;
-        for (Batch.Slice s : batch.slices) {
+        for (int i = 0; i < batch.slices.size(); i++) {
+            Batch.Slice s = batch.slices.get(i);
             Pending p = s.pending();
             p.lastRunStart = start;
             p.computeNanos += end - start;
-            dropQueued(p);
-            finish(p, Outcome.FAILED, error, end);
+            Object r = results.get(i);
+            if (r instanceof Throwable error) {
+                dropQueued(p);
+                finish(p, Outcome.FAILED, error, end);
+            } else if (!p.finished && p.addPiece(s.from(), s.count(), (List<Tensor>) r)) {
+                finishSuccess(p, end);
+            }
         }
         report(batch, start, end);
     }

@@ -132,12 +132,18 @@ final class ModelWorker implements AutoCloseable {
         } catch (Throwable t) {
             error = t;
         }
+        List<Object> isolated = null;
+        if (error != null && inputs.size() > 1) {
+            isolated = runEach(instance, inputs, outputs);
+        }
         long end = ticker.read();
         List<Runnable> done;
         lock.lock();
         try {
             if (error == null) {
                 state.complete(batch, result, start, end);
+            } else if (isolated != null) {
+                state.completeEach(batch, isolated, start, end);
             } else {
                 state.fail(batch, error, start, end);
             }
@@ -147,6 +153,19 @@ final class ModelWorker implements AutoCloseable {
             lock.unlock();
         }
         done.forEach(Runnable::run);
+    }
+
+    /** Reruns a failed batch's slices one at a time, so a bad request fails alone. */
+    private static List<Object> runEach(ModelInstance instance, List<List<Tensor>> inputs, Set<String> outputs) {
+        List<Object> results = new ArrayList<>(inputs.size());
+        for (List<Tensor> one : inputs) {
+            try {
+                results.add(instance.runBatch(List.of(one), outputs).get(0));
+            } catch (Throwable t) {
+                results.add(t);
+            }
+        }
+        return results;
     }
 
     /** Seeds t(n) with runs of 1, 2, 4 ... max rows of zeros on every instance. */

@@ -6,7 +6,6 @@ import io.batchwise.tensor.Rows;
 import io.batchwise.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
@@ -72,18 +71,21 @@ final class Pending {
         return done == rows;
     }
 
-    /** The outputs of all pieces concatenated in row order, restricted to the requested ones. */
+    /**
+     * The outputs of all pieces concatenated in row order, restricted to the requested ones.
+     * Pieces are matched by output name, not position: runs shared with other requests may have
+     * computed more outputs than this request's own runs.
+     */
     List<Tensor> assemble() {
-        List<Tensor> first = pieces.firstEntry().getValue();
         List<Tensor> out = new ArrayList<>();
-        for (int i = 0; i < first.size(); i++) {
-            String name = first.get(i).name();
+        for (Tensor first : pieces.firstEntry().getValue()) {
+            String name = first.name();
             if (!request.outputs().isEmpty() && !request.outputs().contains(name)) {
                 continue;
             }
             List<Tensor> parts = new ArrayList<>();
-            for (Map.Entry<Long, List<Tensor>> e : pieces.entrySet()) {
-                parts.add(e.getValue().get(i));
+            for (List<Tensor> piece : pieces.values()) {
+                parts.add(named(piece, name));
             }
             out.add(Rows.concat(parts));
         }
@@ -91,5 +93,14 @@ final class Pending {
             out.sort((a, b) -> Integer.compare(request.outputs().indexOf(a.name()), request.outputs().indexOf(b.name())));
         }
         return out;
+    }
+
+    private static Tensor named(List<Tensor> piece, String name) {
+        for (Tensor t : piece) {
+            if (t.name().equals(name)) {
+                return t;
+            }
+        }
+        throw new IllegalStateException("a run returned no output '" + name + "'");
     }
 }

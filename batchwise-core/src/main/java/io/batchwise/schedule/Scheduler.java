@@ -46,7 +46,23 @@ public final class Scheduler implements InferenceService {
         if (closed) {
             throw new ModelNotReady("server is shutting down");
         }
-        return workers.computeIfAbsent(m, k -> new ModelWorker(k, ticker, listener, warmUp));
+        ModelWorker w = workers.computeIfAbsent(m, k -> {
+            // Checked here, under the map's lock for this model, not only by the caller: an unload
+            // marks the model unloading before it removes and stops its worker, so a worker is either
+            // created before that removal (and stopped by it) or not at all. Otherwise a request that
+            // saw the model ready just before an unload would start a worker on closing sessions.
+            if (!k.ready()) {
+                throw new ModelNotReady("model '" + k.name() + "' is not ready (" + k.state().name().toLowerCase()
+                        + ")");
+            }
+            return new ModelWorker(k, ticker, listener, warmUp);
+        });
+        if (closed && workers.remove(m, w)) {
+            // close() ran while this worker was being created and did not see it.
+            w.close();
+            throw new ModelNotReady("server is shutting down");
+        }
+        return w;
     }
 
     @Override

@@ -14,7 +14,9 @@ package io.batchwise.schedule;
  *       to add until then, and t is the learned p90 service time ({@link LatencyModel}).
  *       If {@code latest <= now}, run now ("deadline").</li>
  *   <li>If λ·(latest − now) < 1, no row is expected to arrive before the run must start, so
- *       waiting only adds latency: run now ("no-arrivals").</li>
+ *       waiting only adds latency: run now ("no-arrivals"). Likewise when no request has come
+ *       for three mean inter-arrival gaps (the traffic stopped, or a closed-loop client is
+ *       waiting for this very answer).</li>
  *   <li>Otherwise wait, until the earlier of {@code latest} and the time λ needs to fill the
  *       batch; any arrival, completion or that time triggers a new decision.</li>
  * </ol>
@@ -38,6 +40,8 @@ final class SloPolicy implements BatchPolicy {
      * tenth of runs, response encoding, the network): waiting may use the rest.
      */
     private static final double RESERVE = 0.15;
+    private static final long TIMER_SLACK_NANOS = 200_000;
+    private static final double SILENT_GAPS = 3;
     private final int maxRows;
 
     SloPolicy(int maxRows) {
@@ -57,14 +61,22 @@ final class SloPolicy implements BatchPolicy {
         long slack = deadline - now;
         int expected = (int) Math.min(maxRows, n + Math.floor(perNano * Math.max(0, slack - latency.predict(n))));
         long latest = deadline - latency.predict(Math.max(n, expected));
-        if (latest <= now) {
+        // Within a timer's slack of the planned start counts as reaching it.
+        if (latest <= now + TIMER_SLACK_NANOS) {
             return Decision.now(n, "deadline");
         }
         double gain = perNano * (latest - now);
         if (gain < 1) {
             return Decision.now(n, "no-arrivals");
         }
+        // Silence for three mean gaps between requests (5% likely for a Poisson stream) means
+        // the traffic stopped or is a closed loop waiting on us: waiting longer adds only latency.
+        long quiet = (long) (SILENT_GAPS * 1e9 / Math.max(1e-9, bucket.rate.requestsPerSecond(now)));
+        long silentAt = bucket.rate.lastArrival() + quiet;
+        if (now >= silentAt) {
+            return Decision.now(n, "no-arrivals");
+        }
         long fill = (long) ((maxRows - n) / perNano);
-        return Decision.waitUntil(now + Math.max(1, Math.min(latest - now, fill)));
+        return Decision.waitUntil(now + Math.max(1, Math.min(Math.min(latest - now, fill), silentAt - now)));
     }
 }

@@ -46,9 +46,35 @@ public final class LoadGenerator {
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
-    /** Options of one run. */
+    /**
+     * Options of one run.
+     *
+     * @param rate          average requests per second
+     * @param peakToAverage 1 for steady Poisson traffic; above 1, bursts: a square wave with a
+     *                      one-second period whose peak is this multiple of the average and whose
+     *                      trough is half the average (the same average overall)
+     */
     public record Load(String model, double rate, Duration duration, Duration budget, int rowsPerRequest,
-                       String priority, long seed) {
+                       String priority, long seed, double peakToAverage) {
+        public Load(String model, double rate, Duration duration, Duration budget, int rowsPerRequest, String priority,
+                    long seed) {
+            this(model, rate, duration, budget, rowsPerRequest, priority, seed, 1);
+        }
+
+        /** Requests per second at {@code t} seconds into the run. */
+        double rateAt(double t) {
+            if (peakToAverage <= 1) {
+                return rate;
+            }
+            double peak = rate * peakToAverage;
+            double low = rate / 2;
+            double burstShare = (rate - low) / (peak - low);
+            return (t % 1.0) < burstShare ? peak : low;
+        }
+
+        double peakRate() {
+            return Math.max(rate, rate * peakToAverage);
+        }
     }
 
     /** Runs one open-loop load and returns its measurements. */
@@ -67,10 +93,15 @@ public final class LoadGenerator {
         long sent = 0;
         URI target = URI.create(url + "/v2/models/" + load.model() + "/infer");
         while (true) {
-            next += -Math.log(1 - random.nextDouble()) / load.rate() * 1e9;
+            // Inhomogeneous Poisson arrivals by thinning: candidates at the peak rate, each kept
+            // with probability rate(t) / peak.
+            next += -Math.log(1 - random.nextDouble()) / load.peakRate() * 1e9;
             long intended = (long) next;
             if (intended >= end) {
                 break;
+            }
+            if (random.nextDouble() * load.peakRate() > load.rateAt((intended - start) / 1e9)) {
+                continue;
             }
             long wait = intended - System.nanoTime();
             if (wait > 0) {

@@ -85,6 +85,10 @@ final class BatchCommand implements Runnable {
                 description = "Rows queued at once (default: 8 x the model's max batch size x instances).")
         int inFlight;
 
+        @Option(names = "--checkpoint-lines", defaultValue = "5000",
+                description = "Commit a checkpoint at least every this many lines (default ${DEFAULT-VALUE}); also every 0.5 s.")
+        int checkpointLines;
+
         @Override
         public Integer call() throws Exception {
             if (!Files.isRegularFile(in)) {
@@ -106,7 +110,7 @@ final class BatchCommand implements Runnable {
                 }
                 int rows = inFlight > 0 ? inFlight : 8 * m.config().maxBatchSize() * m.config().instances();
                 JobSettings settings = JobSettings.defaults().withMaxInFlightRows(rows)
-                        .withCheckpoints(5000, Duration.ofMillis(500)).withMaxLinesPerBatch(Long.MAX_VALUE);
+                        .withCheckpoints(checkpointLines, Duration.ofMillis(500)).withMaxLinesPerBatch(Long.MAX_VALUE);
                 try (Scheduler scheduler = new Scheduler(registry, Ticker.systemTicker(), new SchedulerListener() { },
                         true);
                      JobStore store = JobStore.open(stateDir)) {

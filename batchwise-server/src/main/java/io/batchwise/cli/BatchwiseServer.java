@@ -1,5 +1,7 @@
 package io.batchwise.cli;
 
+import io.batchwise.grpc.GrpcFrontEnd;
+import io.batchwise.http.ApiKeyCheck;
 import io.batchwise.http.HttpFrontEnd;
 import io.batchwise.http.KServeRoutes;
 import io.batchwise.http.Routes;
@@ -16,12 +18,16 @@ import io.batchwise.model.ModelRepository;
 import io.batchwise.onnx.DemoModels;
 import io.batchwise.http.AsyncResults;
 import io.batchwise.http.MetricsRoutes;
+import io.batchwise.http.RepositoryRoutes;
+import io.batchwise.http.StatisticsRoutes;
+import io.batchwise.metrics.InferenceStatistics;
 import io.batchwise.metrics.CompositeListener;
 import io.batchwise.metrics.SchedulerMetrics;
 import io.batchwise.schedule.Scheduler;
 import io.batchwise.schedule.SchedulerListener;
 import io.batchwise.schedule.Ticker;
 import io.batchwise.runtime.ModelRegistry;
+import io.batchwise.runtime.ModelState;
 import io.batchwise.runtime.OnnxRuntime;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -46,17 +52,19 @@ public final class BatchwiseServer implements AutoCloseable {
 
     private final List<AutoCloseable> owned;
     private final HttpFrontEnd http;
+    private final GrpcFrontEnd grpc;
     private final ModelRegistry registry;
     private final Scheduler scheduler;
     private final SchedulerMetrics metrics;
     private final JobEngine jobs;
     private boolean closed;
 
-    private BatchwiseServer(List<AutoCloseable> owned, HttpFrontEnd http, ModelRegistry registry, Scheduler scheduler,
-                            SchedulerMetrics metrics, JobEngine jobs) {
+    private BatchwiseServer(List<AutoCloseable> owned, HttpFrontEnd http, GrpcFrontEnd grpc, ModelRegistry registry,
+                            Scheduler scheduler, SchedulerMetrics metrics, JobEngine jobs) {
         this.owned = owned;
         this.jobs = jobs;
         this.http = http;
+        this.grpc = grpc;
         this.registry = registry;
         this.scheduler = scheduler;
         this.metrics = metrics;
@@ -67,8 +75,12 @@ public final class BatchwiseServer implements AutoCloseable {
         return start(settings, OpenAiOptions.defaults());
     }
 
-    /** Builds and starts the server; returns once it listens. */
+    /**
+     * Builds and starts the server; returns once it listens. The settings' API key also guards
+     * {@code /v1} unless {@code openai} names its own.
+     */
     public static BatchwiseServer start(ServerSettings settings, OpenAiOptions openai) {
+        OpenAiOptions v1 = openai.apiKey() == null ? openai.withApiKey(settings.apiKey()) : openai;
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             Path models = settings.models() != null ? settings.models() : demoModels(settings.data());
@@ -79,7 +91,8 @@ public final class BatchwiseServer implements AutoCloseable {
             int cores = Runtime.getRuntime().availableProcessors();
             Ticker ticker = Ticker.systemTicker();
             SchedulerMetrics metrics = new SchedulerMetrics();
-            List<SchedulerListener> listeners = List.of(metrics);
+            InferenceStatistics statistics = new InferenceStatistics(Clock.systemUTC());
+            List<SchedulerListener> listeners = List.of(metrics, statistics);
             ExecutorService decoders = Executors.newFixedThreadPool(Math.max(2, cores), daemon("batchwise-decode"));
             owned.add(decoders::shutdownNow);
             registry.loadAll();
@@ -94,23 +107,35 @@ public final class BatchwiseServer implements AutoCloseable {
             Embeddings embeddings = new Embeddings(registry);
             JobEngine jobs = new JobEngine(store, files, scheduler,
                     List.of(new KServeLines(registry), new EmbeddingsEndpoint(embeddings)), OpenAiRoutes.rowFailures(),
-                    Clock.systemUTC(), ticker, openai.jobs());
+                    Clock.systemUTC(), ticker, v1.jobs());
             owned.add(jobs);
             AsyncResults async = new AsyncResults(ticker, TimeUnit.MINUTES.toNanos(10), 10_000, 256L << 20);
             Vertx vertx = Vertx.vertx();
             owned.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
             List<Routes> routes = List.of(
+                    new StatisticsRoutes(registry, statistics),
+                    new RepositoryRoutes(registry, scheduler::prepareAll, new ApiKeyCheck(settings.apiKey()),
+                            settings.http().maxBodyBytes()),
                     new KServeRoutes(registry, scheduler, decoders, started::get, async,
                             settings.http().maxBodyBytes()),
                     new MetricsRoutes(List.of(metrics)),
-                    new OpenAiRoutes(files, jobs, embeddings, scheduler, decoders, openai, JobCostSource.none(),
+                    new OpenAiRoutes(files, jobs, embeddings, scheduler, decoders, v1, JobCostSource.none(),
                             settings.http().maxBodyBytes()));
             HttpFrontEnd http = HttpFrontEnd.start(vertx, settings.http(), routes);
             owned.add(http);
+            GrpcFrontEnd grpc = null;
+            if (settings.grpcPort() >= 0) {
+                grpc = GrpcFrontEnd.start(settings.http().host(), settings.grpcPort(), settings.http().maxBodyBytes(),
+                        registry, scheduler, statistics, decoders, () -> started.get()
+                                && registry.all().stream().noneMatch(m -> m.state() == ModelState.LOADING));
+                owned.add(grpc);
+                int grpcPort = grpc.port();
+                LOG.info(() -> "batchwise gRPC on " + settings.http().host() + ":" + grpcPort);
+            }
             jobs.start();
             LOG.info(() -> "batchwise listening on http://" + settings.http().host() + ":" + http.port()
                     + " serving " + models);
-            return new BatchwiseServer(owned, http, registry, scheduler, metrics, jobs);
+            return new BatchwiseServer(owned, http, grpc, registry, scheduler, metrics, jobs);
         } catch (RuntimeException e) {
             closeAll(owned);
             throw e;
@@ -147,6 +172,11 @@ public final class BatchwiseServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The bound gRPC port, or -1 when gRPC is off. */
+    public int grpcPort() {
+        return grpc == null ? -1 : grpc.port();
     }
 
     public ModelRegistry registry() {

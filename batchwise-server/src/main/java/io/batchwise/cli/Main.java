@@ -1,13 +1,14 @@
 package io.batchwise.cli;
 
+import io.batchwise.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code batchwise} program: one entry point, one subcommand per task. */
 @Command(name = "batchwise", mixinStandardHelpOptions = true, version = "batchwise 0.1.0",
         description = "Serves ONNX models in the cheapest way each request's latency budget allows.",
-        subcommands = {ServeCommand.class, ModelsCommand.class, InferCommand.class, BatchCommand.class,
-                io.batchwise.bench.BenchCommand.class,
+        subcommands = {ServeCommand.class, ModelsCommand.class, InferCommand.class, BenchCommand.class,
+                BatchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

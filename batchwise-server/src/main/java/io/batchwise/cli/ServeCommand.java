@@ -32,8 +32,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body-size", defaultValue = "67108864", description = "Largest request body in bytes (default ${DEFAULT-VALUE}).")
     long maxBody;
 
-    @Option(names = "--api-key", defaultValue = "${env:BATCHWISE_API_KEY}",
-            description = "When set, /v1/* requires 'Authorization: Bearer <key>' (default: env BATCHWISE_API_KEY).")
+    @Option(names = "--grpc-port", defaultValue = "8001", description = "Open Inference Protocol gRPC port (default ${DEFAULT-VALUE}; -1 turns gRPC off).")
+    int grpcPort;
+
+    @Option(names = "--api-key", defaultValue = "${env:BATCHWISE_API_KEY}", description = "Key required as 'Authorization: Bearer KEY' by the model repository endpoints and the OpenAI-compatible /v1 API (default: the environment variable BATCHWISE_API_KEY, else none).")
     String apiKey;
 
     @Option(names = "--max-file-size", defaultValue = "209715200",
@@ -50,8 +52,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ServerSettings settings = new ServerSettings(new HttpOptions(host, port, maxBody), models, data, pricing);
-        OpenAiOptions openai = new OpenAiOptions(apiKey, maxFileBytes, JobSettings.defaults()
+        ServerSettings settings = new ServerSettings(new HttpOptions(host, port, maxBody), models, data, pricing,
+                grpcPort, apiKey);
+        OpenAiOptions openai = new OpenAiOptions(null, maxFileBytes, JobSettings.defaults()
                 .withMaxLinesPerBatch(maxBatchLines)
                 .withShutdownGrace(Durations.parse("shutdown-grace", shutdownGrace)));
         BatchwiseServer server = BatchwiseServer.start(settings, openai);
@@ -60,7 +63,8 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stop.countDown();
         }, "batchwise-shutdown"));
-        System.out.println("batchwise serving on http://" + host + ":" + server.port() + "  (Ctrl-C to stop)");
+        System.out.println("batchwise serving on http://" + host + ":" + server.port()
+                + (server.grpcPort() > 0 ? " and grpc://" + host + ":" + server.grpcPort() : "") + "  (Ctrl-C to stop)");
         stop.await();
         return 0;
     }

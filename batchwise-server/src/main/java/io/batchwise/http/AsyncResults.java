@@ -44,7 +44,7 @@ public final class AsyncResults {
             entries.put(id, new Entry());
         }
         answer.whenComplete((stored, err) -> complete(id, err == null ? stored
-                : new Stored(500, "application/json", null, ("{\"error\":\"" + err + "\"}").getBytes(), null)));
+                : new Stored(500, "application/json", null, ErrorMapper.body(String.valueOf(err)), null)));
         return id;
     }
 

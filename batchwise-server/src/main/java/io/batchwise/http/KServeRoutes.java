@@ -95,13 +95,13 @@ public final class KServeRoutes implements Routes {
             try {
                 registry.get(model, version);
                 DecodedInfer decoded = codec.decodeRequest(body, headerLength);
-                inference.infer(model, version, decoded.request()).whenComplete((res, err) -> {
+                inference.infer(model, version, decoded.request()).whenCompleteAsync((res, err) -> {
                     try {
                         answer.complete(err != null ? error(err) : ok(codec.encodeResponse(res, decoded.binaryOutputs())));
                     } catch (RuntimeException e) {
                         answer.complete(error(e));
                     }
-                });
+                }, decoders); // encode off the instance thread, which may have the next run queued
             } catch (RuntimeException e) {
                 answer.complete(error(e));
             }

@@ -7,11 +7,12 @@ import io.batchwise.runtime.LoadedModel;
 import io.batchwise.runtime.TensorSpec;
 import java.util.List;
 
-/** JSON bodies of the KServe v2 metadata endpoints. */
-final class ServerMetadata {
-    static final String NAME = "batchwise";
-    static final String VERSION = "0.1.0";
-    static final List<String> EXTENSIONS = List.of("binary_tensor_data", "schedule_policy", "parameters");
+/** JSON bodies of the KServe v2 metadata endpoints, and the server's identity (shared with gRPC). */
+public final class ServerMetadata {
+    public static final String NAME = "batchwise";
+    public static final String VERSION = "0.1.0";
+    public static final List<String> EXTENSIONS = List.of("binary_tensor_data", "schedule_policy", "parameters",
+            "statistics", "model_repository");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ServerMetadata() {

@@ -68,7 +68,7 @@ class OpenAiSdkIT {
         DemoModels.writeTiny(models);
         DemoModels.writeEmbedder(models);
         server = BatchwiseServer.start(ServerSettings.forTests(models, dir.resolve("data")),
-                OpenAiOptions.defaults().withApiKey(KEY).withMaxFileBytes(4L << 20));
+                OpenAiOptions.defaults().withApiKey(KEY).withMaxFileBytes(8L << 20));
         base = "http://127.0.0.1:" + server.port() + "/v1";
         client = OpenAIOkHttpClient.builder().baseUrl(base).apiKey(KEY).maxRetries(0).build();
     }
@@ -286,6 +286,53 @@ class OpenAiSdkIT {
     }
 
     @Test
+    void coRun_interactiveRequestsDuringBatches_keepTheirBudget() throws Exception {
+        String file = upload("corun.jsonl", JobLines.tiny(0, 20_000)).id();
+        List<String> batches = List.of(create(file, JobLines.TINY).id(), create(file, JobLines.TINY).id());
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!running(batches)) {
+            assertTrue(System.nanoTime() < end, "batches did not start");
+            Thread.sleep(5);
+        }
+        HttpClient http = HttpClient.newHttpClient();
+        long budgetMicros = 100_000;
+        String body = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":"
+                + "[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0,1.1,1.2,1.3,1.4,1.5,1.6]}],"
+                + "\"parameters\":{\"timeout\":" + budgetMicros + "}}";
+        HttpRequest infer = HttpRequest.newBuilder(URI.create(base.replace("/v1", "/v2/models/tiny/infer")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        List<Long> latencies = new ArrayList<>();
+        int ok = 0;
+        while (latencies.size() < 200 && running(batches)) {
+            long start = System.nanoTime();
+            var res = http.send(infer, java.net.http.HttpResponse.BodyHandlers.ofString());
+            long micros = (System.nanoTime() - start) / 1000;
+            latencies.add(micros);
+            if (res.statusCode() == 200 && micros <= budgetMicros) {
+                ok++;
+            } else {
+                assertTrue(res.statusCode() == 200 || res.statusCode() == 503, res.statusCode() + " " + res.body());
+            }
+            Thread.sleep(2);
+        }
+        assertTrue(latencies.size() >= 30, "the batches finished before enough live requests ran beside them: "
+                + latencies.size());
+        List<Long> sorted = latencies.stream().sorted().toList();
+        System.out.printf("co-run: %d live requests beside 2 batches, %d within %d us; p50 %d us, max %d us%n",
+                latencies.size(), ok, budgetMicros, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
+        assertTrue(ok >= 0.95 * latencies.size(), ok + " of " + latencies.size() + " live requests met the budget");
+        for (String id : batches) {
+            Batch done = poll(id);
+            assertEquals("completed", done.status().asString());
+            assertEquals(20_000, done.requestCounts().orElseThrow().completed());
+        }
+    }
+
+    private static boolean running(List<String> batches) {
+        return batches.stream().anyMatch(id -> server.jobs().get(id).status() == io.batchwise.jobs.BatchStatus.IN_PROGRESS);
+    }
+
+    @Test
     void http_wrongContentTypesAndOversizedUploads_rejectedClearly() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         var json = http.send(HttpRequest.newBuilder(URI.create(base + "/files")).header("Authorization", "Bearer " + KEY)
@@ -308,7 +355,7 @@ class OpenAiSdkIT {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, kserve.statusCode(), "the API key guards /v1 only");
 
-        byte[] big = new byte[(4 << 20) + 1];
+        byte[] big = new byte[(8 << 20) + 1];
         java.util.Arrays.fill(big, (byte) 'x');
         Path bigFile = Files.write(dir.resolve("big.bin"), big);
         var tooLarge = assertThrows(com.openai.errors.OpenAIServiceException.class, () -> client.files()

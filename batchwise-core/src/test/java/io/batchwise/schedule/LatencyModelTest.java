@@ -1,0 +1,75 @@
+package io.batchwise.schedule;
+
+import static io.batchwise.schedule.Fixture.MS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class LatencyModelTest {
+    private final LatencyModel model = new LatencyModel(128);
+
+    @Test
+    void predict_untrained_isZero() {
+        assertFalse(model.trained());
+        assertEquals(0, model.predict(16));
+    }
+
+    @Test
+    void predict_betweenObservedSizes_interpolatesLinearly() {
+        model.observe(8, 10 * MS);
+        model.observe(16, 18 * MS);
+
+        assertEquals(14 * MS, model.predict(12));
+    }
+
+    @Test
+    void predict_whenALargerBatchWasObservedFaster_isNonDecreasing() {
+        model.observe(1, 3 * MS);
+        model.observe(16, 20 * MS);
+        model.observe(32, 15 * MS);
+        model.observe(128, 40 * MS);
+
+        long previous = 0;
+        for (int n = 1; n <= 200; n++) {
+            long t = model.predict(n);
+            assertTrue(t >= previous, "t(" + n + ") = " + t + " < t(" + (n - 1) + ") = " + previous);
+            previous = t;
+        }
+    }
+
+    @Test
+    void predict_withSomeSlowRuns_usesHighQuantileNotMean() {
+        for (int i = 0; i < 17; i++) {
+            model.observe(64, 10 * MS);
+        }
+        for (int i = 0; i < 3; i++) {
+            model.observe(64, 30 * MS);
+        }
+
+        assertEquals(30 * MS, model.predict(64), "p90 of 20 runs of which 3 took 30 ms (mean 13 ms)");
+    }
+
+    @Test
+    void predict_afterTheMachineSpeedsUp_forgetsOldRuns() {
+        for (int i = 0; i < 32; i++) {
+            model.observe(64, 10 * MS);
+        }
+        for (int i = 0; i < 32; i++) {
+            model.observe(64, 4 * MS);
+        }
+
+        assertEquals(4 * MS, model.predict(64));
+    }
+
+    @Test
+    void largestWithin_budget_isLargestSizePredictedToFit() {
+        model.observe(1, 2 * MS);
+        model.observe(128, 129 * MS);
+
+        assertEquals(40, model.largestWithin(41 * MS));
+        assertEquals(128, model.largestWithin(200 * MS));
+        assertEquals(0, model.largestWithin(MS));
+    }
+}

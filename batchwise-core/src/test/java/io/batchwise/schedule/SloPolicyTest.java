@@ -1,0 +1,64 @@
+package io.batchwise.schedule;
+
+import static io.batchwise.schedule.Fixture.MS;
+import static io.batchwise.schedule.Fixture.US;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchwise.model.BatchingConfig.Policy;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code policy: slo}: dispatch decided from the earliest deadline, t(n) and the arrival rate.
+ * t(n) is seeded as 2 ms + 50 us per row; the arrival rate decays with a 0.5 s time constant, so
+ * a request of r rows alone makes the bucket expect 2r rows per second.
+ */
+class SloPolicyTest {
+    private final Fixture f = Fixture.config(Policy.SLO).maxBatchSize(128).fixture().seedLatency(2 * MS, 50 * US);
+
+    @Test
+    void poll_whenDeadlineAllowsAndArrivalsExpected_waitsUntilBeforeDeadline() {
+        Pending p = f.live(100, 40 * MS, 0);
+
+        assertTrue(f.poll(0).isEmpty());
+        long wakeAt = f.scheduler.wakeAt();
+        assertTrue(wakeAt > 0 && wakeAt < p.deadline, "wakeAt " + wakeAt);
+        assertTrue(wakeAt + f.scheduler.latency().predict(100) <= p.deadline, "a run started at wakeAt is in time");
+    }
+
+    @Test
+    void poll_whenWaitingWouldBreakEarliestDeadline_dispatchesDeadline() {
+        Pending p = f.live(100, 40 * MS, 0);
+        assertTrue(f.poll(0).isEmpty());
+        long lastStart = p.deadline - MS - f.scheduler.latency().predict(100);
+
+        List<Batch> batches = f.poll(lastStart);
+
+        assertEquals(1, batches.size());
+        assertEquals("deadline", batches.get(0).reason);
+        assertEquals(100, batches.get(0).rows);
+    }
+
+    @Test
+    void poll_whenNoArrivalsExpected_dispatchesAtOnce() {
+        f.live(1, 100 * MS, 0);
+
+        List<Batch> batches = f.poll(0);
+
+        assertEquals(1, batches.size());
+        assertEquals("no-arrivals", batches.get(0).reason);
+    }
+
+    @Test
+    void poll_whenFull_dispatchesFull() {
+        f.live(100, 1000 * MS - 1, 0);
+        f.live(100, 1000 * MS - 1, 0);
+
+        List<Batch> batches = f.poll(0);
+
+        assertEquals(1, batches.size());
+        assertEquals("full", batches.get(0).reason);
+        assertEquals(128, batches.get(0).rows);
+    }
+}
