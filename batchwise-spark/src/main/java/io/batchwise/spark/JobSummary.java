@@ -20,7 +20,7 @@ import java.util.Map;
  * @param requests  input lines or Parquet rows read
  * @param completed requests written to the output
  * @param failed    requests written to the errors output
- * @param phases    seconds of each phase (load_model, count_lines, validate, score_and_write,
+ * @param phases    seconds of each phase (find_model, count_lines, validate, score_and_write,
  *                  commit), in order
  */
 record JobSummary(String model, String in, String out, long requests, long completed, long failed, long rows,

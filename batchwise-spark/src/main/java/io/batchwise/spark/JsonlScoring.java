@@ -1,8 +1,5 @@
 package io.batchwise.spark;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.min;
-
 import io.batchwise.jobs.InputLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +8,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
@@ -23,22 +21,23 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
+import scala.Tuple2;
 
 /**
  * A JSONL batch job: the Batches API's lines in, its output and error lines out, line for line
  * what {@code batch run} writes.
  *
- * <p>Three passes over the input. The first counts each partition's lines (physical ones, for
- * the "line N" of messages, and requests, for the ids). The second validates the whole file as
- * the Batches API does before a batch starts: every line well-formed with {@code url} equal to
- * the endpoint, every {@code custom_id} unique; any problem fails the job before anything is
- * scored (skippable). The third scores: each task numbers its lines from its partition's start,
- * so ids are the same however the file is split.
+ * <p>Two passes over the input. The first counts each partition's lines (physical ones, for
+ * the "line N" of messages, and requests, for the ids) and validates the whole file as the
+ * Batches API does before a batch starts: every line well-formed with {@code url} equal to the
+ * endpoint, every {@code custom_id} unique (a shuffle of the ids); any problem fails the job
+ * before anything is scored ({@code --no-validation} leaves only the counting). The second
+ * scores: each task numbers its lines from its partition's start, so ids are the same however
+ * the file is split.
  */
 final class JsonlScoring {
     /** {@code batch run}'s batch id: line ids derive from it, so both engines write the same ids. */
@@ -55,25 +54,21 @@ final class JsonlScoring {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String endpoint = o.endpoint() != null ? o.endpoint() : "/v2/models/" + o.model() + "/infer";
         JavaRDD<String> lines = lines(jsc, o.in());
-        List<long[]> counts = lines.mapPartitionsWithIndex(JsonlScoring::count, false).collect();
-        long[] firstNumber = new long[counts.size()];
-        long[] firstIndex = new long[counts.size()];
+        List<LineScan.Report> reports = o.validate() ? validate(jsc, lines, endpoint) : count(lines);
+        long[] firstNumber = new long[reports.size()];
+        long[] firstIndex = new long[reports.size()];
         long physical = 0;
         long requests = 0;
-        for (long[] c : counts) {
-            firstNumber[(int) c[0]] = physical + 1;
-            firstIndex[(int) c[0]] = requests;
-            physical += c[1];
-            requests += c[2];
+        for (LineScan.Report r : reports) {
+            firstNumber[r.partition()] = physical + 1;
+            firstIndex[r.partition()] = requests;
+            physical += r.physical();
+            requests += r.requests();
         }
         if (requests == 0) {
             throw new IllegalArgumentException("the input " + o.in() + " has no requests");
         }
-        phases.end("count_lines");
-        if (o.validate()) {
-            validate(spark, lines, firstNumber, endpoint);
-            phases.end("validate");
-        }
+        phases.end(o.validate() ? "count_and_validate" : "count_lines");
         int threads = o.intraOpThreads() != null ? o.intraOpThreads() : found.config().intraOpThreads();
         ModelFile file = ModelLocator.forExecutors(o.modelPath(), found, o.shipModel(), threads, spark.sparkContext());
         int batchSize = o.batchSize() != null ? o.batchSize() : found.config().maxBatchSize();
@@ -111,57 +106,79 @@ final class JsonlScoring {
         }
     }
 
-    /** {@code [partition, physical lines, requests]}. */
-    private static Iterator<long[]> count(Integer partition, Iterator<String> lines) {
-        long physical = 0;
-        long requests = 0;
-        while (lines.hasNext()) {
-            String line = lines.next();
-            physical++;
-            requests += line != null && LineScorer.blank(line) ? 0 : 1;
-        }
-        return List.of(new long[] {partition, physical, requests}).iterator();
+    /** Each partition's line counts, in partition order. */
+    private static List<LineScan.Report> count(JavaRDD<String> lines) {
+        return lines.mapPartitionsWithIndex((partition, in) -> {
+            long physical = 0;
+            long requests = 0;
+            while (in.hasNext()) {
+                String line = in.next();
+                physical++;
+                requests += line != null && LineScorer.blank(line) ? 0 : 1;
+            }
+            return List.of(new LineScan.Report(partition, physical, requests, List.of())).iterator();
+        }, false).collect();
     }
 
     /**
-     * Fails the job, before anything is scored, on any line the Batches API would reject when a
-     * batch is created: malformed, or a url other than the endpoint, or a repeated custom_id.
+     * Counts and validates in one pass: every partition parses its lines ({@link LineScan}) and
+     * reports its counts and first invalid lines through an accumulator, while the valid lines'
+     * custom_ids are shuffled to find repeats. Invalid lines are parsed again on the driver once
+     * their numbers in the file are known, for the messages.
+     *
+     * @throws IllegalArgumentException naming up to ten invalid lines and ten repeated ids
      */
-    private static void validate(SparkSession spark, JavaRDD<String> lines, long[] firstNumber, String endpoint) {
-        StructType schema = new StructType().add("custom_id", DataTypes.StringType).add("line", DataTypes.LongType)
-                .add("error", DataTypes.StringType);
-        JavaRDD<Row> checked = lines.mapPartitionsWithIndex((partition, in) -> {
-            List<Row> out = new ArrayList<>();
-            long number = firstNumber[partition] - 1;
-            while (in.hasNext()) {
-                String text = in.next();
-                number++;
-                if (text != null && LineScorer.blank(text)) {
-                    continue;
+    private static List<LineScan.Report> validate(JavaSparkContext jsc, JavaRDD<String> lines, String endpoint) {
+        CollectionAccumulator<LineScan.Report> accumulator = jsc.sc().collectionAccumulator("batchwise line scan");
+        List<Tuple2<String, long[]>> repeated = lines
+                .mapPartitionsWithIndex((partition, in) -> new LineScan(partition, in, endpoint, accumulator), false)
+                .mapToPair(t -> t)
+                .reduceByKey(LineScan::merge)
+                .filter(t -> t._2()[0] > 1)
+                .take(MAX_ERRORS);
+        // a partition recomputed after a lost shuffle reports twice, with the same numbers
+        Map<Integer, LineScan.Report> byPartition = new TreeMap<>();
+        accumulator.value().forEach(r -> byPartition.put(r.partition(), r));
+        List<LineScan.Report> reports = new ArrayList<>(byPartition.values());
+        long[] firstNumber = firstNumbers(reports);
+        List<String> problems = invalidLines(reports, firstNumber, endpoint);
+        repeated.stream()
+                .sorted(Comparator.comparingLong(t -> firstNumber[(int) t._2()[1]] + t._2()[2]))
+                .map(t -> "custom_id '" + t._1() + "' is used by " + t._2()[0] + " lines (first on line "
+                        + (firstNumber[(int) t._2()[1]] + t._2()[2] - 1) + "); each must be unique")
+                .forEach(problems::add);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the input fails the Batches API's validation, so nothing was scored:"
+                    + "\n  " + String.join("\n  ", problems));
+        }
+        return reports;
+    }
+
+    /** The messages of the first invalid lines, numbered as in the file. */
+    private static List<String> invalidLines(List<LineScan.Report> reports, long[] firstNumber, String endpoint) {
+        List<String> problems = new ArrayList<>();
+        for (LineScan.Report r : reports) {
+            for (LineScan.Invalid line : r.invalid()) {
+                if (problems.size() == MAX_ERRORS) {
+                    return problems;
                 }
                 try {
-                    out.add(RowFactory.create(InputLine.parse(text, number, endpoint).customId(), number, null));
+                    InputLine.parse(line.text(), firstNumber[r.partition()] + line.line() - 1, endpoint);
                 } catch (InputLine.Invalid e) {
-                    out.add(RowFactory.create(null, number, e.error().message()));
+                    problems.add(e.error().message());
                 }
             }
-            return out.iterator();
-        }, false);
-        Dataset<Row> ids = spark.createDataFrame(checked, schema).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            List<String> problems = new ArrayList<>();
-            ids.filter(col("error").isNotNull()).orderBy("line").limit(MAX_ERRORS).collectAsList()
-                    .forEach(r -> problems.add(r.getString(2)));
-            ids.filter(col("custom_id").isNotNull()).groupBy("custom_id").agg(org.apache.spark.sql.functions.count("*").as("n"), min("line").as("first"))
-                    .filter(col("n").gt(1)).orderBy("first").limit(MAX_ERRORS).collectAsList()
-                    .forEach(r -> problems.add("custom_id '" + r.getString(0) + "' is used by " + r.getLong(1)
-                            + " lines (first on line " + r.getLong(2) + "); each must be unique"));
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("the input fails the Batches API's validation, so nothing was scored:\n  "
-                        + problems.stream().collect(Collectors.joining("\n  ")));
-            }
-        } finally {
-            ids.unpersist();
         }
+        return problems;
+    }
+
+    private static long[] firstNumbers(List<LineScan.Report> reports) {
+        long[] first = new long[reports.size()];
+        long physical = 0;
+        for (LineScan.Report r : reports) {
+            first[r.partition()] = physical + 1;
+            physical += r.physical();
+        }
+        return first;
     }
 }

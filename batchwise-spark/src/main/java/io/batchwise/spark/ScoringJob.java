@@ -38,18 +38,24 @@ final class ScoringJob {
         SparkContext sc = spark.sparkContext();
         CostMeter meter = CostMeter.start(sc);
         Phases phases = new Phases();
-        requireInput(sc, o.in());
-        ModelLocator.Found found = ModelLocator.find(o.modelPath(), sc);
-        Pool pool = pool(o, found);
         RowCounters counters = RowCounters.register(sc);
-        phases.end("load_model");
-        Dataset<Row> results = o.format() == JobFormat.PARQUET
-                ? parquet(spark, o, found, counters, phases)
-                : JsonlScoring.results(spark, o, found, counters, phases);
-        if (o.failFirstAttemptAfter() >= 0) {
-            results = FaultInjection.failFirstAttempts(results, o.failFirstAttemptAfter());
+        Pool pool;
+        try {
+            requireInput(sc, o.in());
+            ModelLocator.Found found = ModelLocator.find(o.modelPath(), sc);
+            pool = pool(o, found);
+            phases.end("find_model");
+            Dataset<Row> results = o.format() == JobFormat.PARQUET
+                    ? parquet(spark, o, found, counters, phases)
+                    : JsonlScoring.results(spark, o, found, counters, phases);
+            if (o.failFirstAttemptAfter() >= 0) {
+                results = FaultInjection.failFirstAttempts(results, o.failFirstAttemptAfter());
+            }
+            OutputCommit.write(results, o.out(), o.format(), phases);
+        } catch (RuntimeException e) {
+            meter.stop();
+            throw e;
         }
-        OutputCommit.write(results, o.out(), o.format(), phases);
         CostMeter.Usage usage = meter.stop();
         JobSummary summary = JobSummary.of(o.model(), o.in(), o.out(), counters.completed().value(),
                 counters.failed().value(), counters.rows().value(), usage, o.prices(), pool, phases.seconds());

@@ -3,8 +3,12 @@ package io.batchwise.spark;
 import io.batchwise.ledger.PriceSheet;
 import io.batchwise.ledger.PriceSheetParser;
 import io.batchwise.model.InvalidConfig;
+import io.batchwise.onnx.DemoModels;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -33,7 +37,7 @@ public final class SparkBatchJob implements Callable<Integer> {
             description = "Output folder: output/, errors/, summary.json (replaced when it exists).")
     String out;
 
-    @Option(names = "--master", description = "Spark master, e.g. local[2] (default: what spark-submit says).")
+    @Option(names = "--master", description = "Spark master, e.g. local[2] (default: spark-submit's, else local[*]).")
     String master;
 
     @Option(names = "--format", description = "jsonl or parquet, for input and output (default: parquet for"
@@ -81,6 +85,27 @@ public final class SparkBatchJob implements Callable<Integer> {
         return new CommandLine(new SparkBatchJob()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     }
 
+    /** As {@code batch run} does: a missing or empty local repository gets the demo models. */
+    private static void ensureDemoModels(String models) throws IOException {
+        if (ModelLocator.isRemote(models)) {
+            return;
+        }
+        Path dir = Path.of(models.startsWith("file:") ? java.net.URI.create(models).getPath() : models);
+        boolean empty;
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> children = Files.list(dir)) {
+                empty = children.findAny().isEmpty();
+            }
+        } else {
+            empty = !Files.exists(dir);
+        }
+        if (empty) {
+            System.err.println("batchwise spark: writing the demo models to " + dir);
+            Files.createDirectories(dir);
+            DemoModels.write(dir);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         JobOptions options;
@@ -92,7 +117,12 @@ public final class SparkBatchJob implements Callable<Integer> {
             System.err.println("batchwise spark: " + e.getMessage());
             return 2;
         }
+        ensureDemoModels(models);
         SparkSession.Builder builder = SparkSession.builder().appName("batchwise " + model);
+        if (master == null && System.getProperty("spark.master") == null) {
+            master = "local[*]";
+            System.err.println("batchwise spark: no --master (and not under spark-submit): running on local[*]");
+        }
         if (master != null) {
             builder.master(master);
             if (master.startsWith("local")) {
