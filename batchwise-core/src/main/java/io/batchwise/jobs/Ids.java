@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /** Generated ids of files, batches and batch requests (OpenAI's prefixes). */
-final class Ids {
+public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     /** Ids this store generates; anything else is not ours and is never turned into a path. */
@@ -41,7 +41,7 @@ final class Ids {
      * The {@code id} and {@code request_id} of a batch's line: derived from the batch and the
      * line's position, so a resumed or repeated run writes the very same bytes.
      */
-    static String[] request(String batchId, long index) {
+    public static String[] request(String batchId, long index) {
         try {
             byte[] h = MessageDigest.getInstance("SHA-256")
                     .digest((batchId + ":" + index).getBytes(StandardCharsets.UTF_8));

@@ -17,17 +17,22 @@ import java.io.UncheckedIOException;
  *
  * @param body the request body for {@code url}, as compact raw JSON text of an object
  */
-record InputLine(String customId, String method, String url, String body) {
+public record InputLine(String customId, String method, String url, String body) {
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     /** A line that is not a well-formed request. */
-    static final class Invalid extends Exception {
+    public static final class Invalid extends Exception {
         final BatchError error;
 
         Invalid(BatchError error) {
             super(error.message(), null, false, false);
             this.error = error;
+        }
+
+        /** What is wrong with the line, as the batch's errors report it. */
+        public BatchError error() {
+            return error;
         }
     }
 
@@ -37,7 +42,7 @@ record InputLine(String customId, String method, String url, String body) {
      * @param text     the line, or null when it is not valid UTF-8
      * @param endpoint the batch's endpoint, which every line's url must equal
      */
-    static InputLine parse(String text, long line, String endpoint) throws Invalid {
+    public static InputLine parse(String text, long line, String endpoint) throws Invalid {
         int at = (int) line;
         if (text == null) {
             throw new Invalid(new BatchError("invalid_json_line", "line " + line + " is not valid UTF-8", null, at));

@@ -12,14 +12,14 @@ import java.io.ByteArrayOutputStream;
  * A request that ran (or was rejected as a live request would be) has a response and a null
  * error; one that never ran (expired, unreadable line) has a null response and an error.
  */
-final class OutputLines {
+public final class OutputLines {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private OutputLines() {
     }
 
     /** A line with a response; {@code body} is compact JSON written as is. */
-    static byte[] response(String id, String customId, int status, String requestId, String body) {
+    public static byte[] response(String id, String customId, int status, String requestId, String body) {
         return write(id, customId, g -> {
             g.writeObjectFieldStart("response");
             g.writeNumberField("status_code", status);
@@ -32,7 +32,7 @@ final class OutputLines {
     }
 
     /** A line for a request that did not run. */
-    static byte[] error(String id, String customId, String code, String message) {
+    public static byte[] error(String id, String customId, String code, String message) {
         return write(id, customId, g -> {
             g.writeNullField("response");
             g.writeObjectFieldStart("error");
