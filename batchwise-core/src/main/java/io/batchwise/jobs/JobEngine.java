@@ -42,6 +42,8 @@ public final class JobEngine implements AutoCloseable {
     final JobSettings settings;
     private final List<BatchEndpoint> endpoints;
     private final ExecutorService runners;
+    /** Turns at the engine's CPU work (decoding and encoding lines), fair so batches interleave. */
+    final java.util.concurrent.Semaphore cpu;
     private final Map<String, JobRun> active = new ConcurrentHashMap<>();
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
@@ -65,6 +67,7 @@ public final class JobEngine implements AutoCloseable {
         this.clock = clock;
         this.ticker = ticker;
         this.settings = settings;
+        this.cpu = new java.util.concurrent.Semaphore(settings.cpuThreads(), true);
         AtomicInteger n = new AtomicInteger();
         this.runners = Executors.newFixedThreadPool(settings.maxConcurrentJobs(), r -> {
             Thread t = new Thread(r, "batchwise-job-" + n.incrementAndGet());

@@ -149,7 +149,7 @@ class JobEngineTest {
 
     @Test
     void cancel_runningBatch_endsCancelledWithEachFinishedLineOnce() throws Exception {
-        TinyJobs t = jobs(JobSettings.defaults().withMaxInFlightRows(4));
+        TinyJobs t = jobs(smallCheckpoints().withMaxInFlightRows(4));
         StoredFile in = t.upload(TinyJobs.lines(5000));
         BatchJob job = t.engine.create(in.id(), TinyEndpoint.PATH, null, null);
         waitForCheckpoint(t, job.id(), 1);
