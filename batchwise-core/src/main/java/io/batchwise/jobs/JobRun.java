@@ -195,7 +195,7 @@ final class JobRun {
                     if (now < retryAt) {
                         return;
                     }
-                    CompletableFuture<InferenceResponse> f = engine.scheduler.submit(pending.call.model(),
+                    CompletableFuture<InferenceResponse> f = engine.rows.submit(pending.call.model(),
                             pending.call.version(), Submission.bulk(pending.call.request(), id));
                     if (refusedAsOverloaded(f)) {
                         retryAt = now + backoff;
@@ -336,7 +336,7 @@ final class JobRun {
     private Slot prepare(LineReader.Line line, long index, String endpointPath, BatchEndpoint endpoint) {
         Slot s = new Slot(line, index);
         try {
-            InputLine request = InputLine.parse(line.text(), line.number(), endpointPath);
+            InputLine request = InputLine.parseValidated(line, endpointPath);
             s.customId = request.customId();
             s.call = endpoint.prepare(request.url(), request.body());
             s.rows = Math.max(1, s.call.request().inputs().isEmpty() ? 1 : s.call.request().inputs().get(0).rows());
@@ -385,7 +385,7 @@ final class JobRun {
         String custom = customId;
         if (custom == null) {
             try {
-                custom = InputLine.parse(line.text(), line.number(), engine.get(id).endpoint()).customId();
+                custom = InputLine.parse(line, engine.get(id).endpoint()).customId();
             } catch (InputLine.Invalid e) {
                 custom = null;
             }
