@@ -108,19 +108,28 @@ public final class JobBenchCommand implements Callable<Integer> {
             Path input = work.resolve("in.jsonl");
             double ceiling;
             double offline;
+            double ceilingCpu;
+            double offlineCpu;
             try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), OnnxRuntime.create())) {
                 LoadedModel m = registry.load(model);
                 if (!m.ready()) {
                     throw new IllegalStateException("model " + model + " failed to load: " + m.reason());
                 }
+                long cpu0 = processCpuNanos();
+                long rows0 = ceilingRows;
                 ceiling = ceiling(m);
+                ceilingCpu = (processCpuNanos() - cpu0) / 1e3 / (ceilingRows - rows0);
                 System.out.printf(Locale.ROOT, "ceiling: %s at max batch %d: %.0f rows/s (raw ONNX Runtime, median run)%n",
                         model, m.config().maxBatchSize(), ceiling);
                 writeLines(input, m, lines);
                 offline = offline(registry, m, input, work.resolve("offline"));
+                offlineCpu = offlineCpuMicros;
             }
             System.out.printf(Locale.ROOT, "offline job: %d lines at %.0f rows/s = %.0f%% of the ceiling%n", lines, offline,
                     100 * offline / ceiling);
+            System.out.printf(Locale.ROOT, "CPU per row: %.0f us at the ceiling, %.0f us in the job (JSON in and out,"
+                    + " checkpoints) = %.0f%% of the ceiling on a machine of its own%n", ceilingCpu, offlineCpu,
+                    100 * ceilingCpu / offlineCpu);
             if (corun) {
                 corun(repo, work.resolve("server"), input, ceiling);
             }
@@ -141,6 +150,15 @@ public final class JobBenchCommand implements Callable<Integer> {
         }
     }
 
+    private long ceilingRows;
+    private double offlineCpuMicros;
+
+    /** CPU time of the whole process (all threads, ONNX Runtime's native ones included). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     /** Rows/s of runs at the max batch size, from the median run time after a warm-up. */
     private double ceiling(LoadedModel m) {
         ModelInstance instance = m.instances().get(0);
@@ -155,6 +173,7 @@ public final class JobBenchCommand implements Callable<Integer> {
             long start = System.nanoTime();
             instance.runBatch(inputs, Set.of());
             runs.add(System.nanoTime() - start);
+            ceilingRows += batch;
         }
         long[] sorted = runs.stream().mapToLong(Long::longValue).sorted().toArray();
         return batch / (sorted[sorted.length / 2] / 1e9) * m.instances().size();
@@ -236,8 +255,10 @@ public final class JobBenchCommand implements Callable<Integer> {
                     Thread.sleep(1);
                 }
                 long start = System.nanoTime();
+                long cpu0 = processCpuNanos();
                 job = engine.await(job.id(), Duration.ofHours(1));
                 long end = System.nanoTime();
+                offlineCpuMicros = (processCpuNanos() - cpu0) / 1e3 / Math.max(1, job.counts().completed());
                 if (job.status() != BatchStatus.COMPLETED || job.counts().failed() > 0) {
                     throw new IllegalStateException("offline job ended " + job.status() + " " + job.counts());
                 }
