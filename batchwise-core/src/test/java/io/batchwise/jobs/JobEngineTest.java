@@ -149,7 +149,7 @@ class JobEngineTest {
 
     @Test
     void cancel_runningBatch_endsCancelledWithEachFinishedLineOnce() throws Exception {
-        TinyJobs t = jobs(JobSettings.defaults().withMaxInFlightRows(4));
+        TinyJobs t = jobs(smallCheckpoints().withMaxInFlightRows(4));
         StoredFile in = t.upload(TinyJobs.lines(5000));
         BatchJob job = t.engine.create(in.id(), TinyEndpoint.PATH, null, null);
         waitForCheckpoint(t, job.id(), 1);
@@ -247,6 +247,25 @@ class JobEngineTest {
         assertTrue(page.hasMore());
         t.files.delete(in.id());
         assertThrows(UnknownId.class, () -> t.files.get(in.id()));
+    }
+
+    @Test
+    void run_twoBatchesAtOnce_progressTogether() throws Exception {
+        TinyJobs t = jobs(smallCheckpoints().withMaxInFlightRows(16));
+        StoredFile in = t.upload(TinyJobs.lines(3000));
+        String a = t.engine.create(in.id(), TinyEndpoint.PATH, null, null).id();
+        String b = t.engine.create(in.id(), TinyEndpoint.PATH, null, null).id();
+        long end = System.nanoTime() + WAIT.toNanos();
+        long la = 0;
+        long lb = 0;
+        while (Math.max(la, lb) < 1500 && System.nanoTime() < end) {
+            Thread.sleep(2);
+            la = t.store.work(a).checkpoint().lines();
+            lb = t.store.work(b).checkpoint().lines();
+        }
+        assertTrue(Math.min(la, lb) >= Math.max(la, lb) / 4, "unfair share: " + la + " vs " + lb + " lines");
+        assertEquals(BatchStatus.COMPLETED, t.engine.await(a, WAIT).status());
+        assertEquals(BatchStatus.COMPLETED, t.engine.await(b, WAIT).status());
     }
 
     private static void waitForCheckpoint(TinyJobs t, String id, long lines) throws InterruptedException {
