@@ -31,18 +31,19 @@ import org.HdrHistogram.Histogram;
  * from that scheduled time (so queueing in a slow server is counted, not hidden), recorded in an
  * HdrHistogram. Bodies use the binary tensor extension so the client spends little CPU.
  */
-public final class LoadGenerator {
+public final class LoadGenerator implements AutoCloseable {
     private final HttpClient client;
+    private final java.util.concurrent.ExecutorService executor;
     private final String url;
 
     public LoadGenerator(String url) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4, r -> {
-                    Thread t = new Thread(r, "bench-http");
-                    t.setDaemon(true);
-                    return t;
-                }))
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "bench-http");
+            t.setDaemon(true);
+            return t;
+        });
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -79,6 +80,14 @@ public final class LoadGenerator {
 
     /** Runs one open-loop load and returns its measurements. */
     public LoadResult run(Load load) throws Exception {
+        return run(load, () -> false);
+    }
+
+    /**
+     * Runs one open-loop load until its duration is over or {@code stop} says so (checked before
+     * each send); rates in the result are over the time it really ran.
+     */
+    public LoadResult run(Load load, java.util.function.BooleanSupplier stop) throws Exception {
         List<EncodedBody> bodies = bodies(load);
         MetricsScrape.RunRows before = MetricsScrape.runRows(client, url, load.model());
         Recorder recorder = new Recorder(3_600_000_000L, 3);
@@ -97,7 +106,7 @@ public final class LoadGenerator {
             // with probability rate(t) / peak.
             next += -Math.log(1 - random.nextDouble()) / load.peakRate() * 1e9;
             long intended = (long) next;
-            if (intended >= end) {
+            if (intended >= end || stop.getAsBoolean()) {
                 break;
             }
             if (random.nextDouble() * load.peakRate() > load.rateAt((intended - start) / 1e9)) {
@@ -135,12 +144,18 @@ public final class LoadGenerator {
                 // counted as failed by its completion handler
             }
         }
-        double seconds = load.duration().toNanos() / 1e9;
+        double seconds = Math.min(load.duration().toNanos(), Math.max(1, next - start)) / 1e9;
         Histogram h = recorder.getIntervalHistogram();
         MetricsScrape.RunRows after = MetricsScrape.runRows(client, url, load.model());
         double rowsPerRun = after.meanSince(before);
         return new LoadResult(load.model(), load.rate(), seconds, sent, ok.get(), shed.get(), failed.get(),
                 ok.get() / seconds, ms(h, 50), ms(h, 99), ms(h, 99.9), rowsPerRun);
+    }
+
+    /** Stops the client's threads; the generator cannot run again afterwards. */
+    @Override
+    public void close() {
+        executor.shutdownNow();
     }
 
     private static double ms(Histogram h, double percentile) {

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServeCommand.class, ModelsCommand.class, InferCommand.class, BenchCommand.class,
                 io.batchwise.cost.CostCommand.class, BatchCommand.class,
                 io.batchwise.planner.ProfileCommand.class, io.batchwise.planner.PlanCommand.class,
+                io.batchwise.demo.DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
