@@ -24,11 +24,11 @@ public interface BatchEndpoint {
     /**
      * Decodes one line into a model call.
      *
-     * @param body the line's body: the raw JSON text of an object (well-formed, already checked)
+     * @param body the line's body: the raw UTF-8 JSON of an object (well-formed, already checked)
      * @throws RuntimeException (typically {@code InvalidInput} or {@code ModelNotFound}) when the
      *                          line cannot run; it is written to the error file
      */
-    Call prepare(String url, String body);
+    Call prepare(String url, byte[] body);
 
     /** The response body of a failed line, in this API's error format. */
     String errorBody(RowFailure failure);

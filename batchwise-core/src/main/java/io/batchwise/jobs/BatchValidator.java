@@ -51,7 +51,7 @@ final class BatchValidator {
                 lines++;
                 BatchError error = null;
                 try {
-                    InputLine request = InputLine.parse(line.text(), line.number(), endpoint);
+                    InputLine request = InputLine.parse(line, endpoint);
                     if (!ids.add(request.customId())) {
                         error = new BatchError("duplicate_custom_id", "line " + line.number() + ": custom_id '"
                                 + request.customId() + "' is used by an earlier line; each must be unique",

@@ -1,6 +1,5 @@
 package io.batchwise.jobs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.batchwise.runtime.InferenceRequest;
@@ -30,12 +29,12 @@ public final class EmbeddingsEndpoint implements BatchEndpoint {
     }
 
     @Override
-    public Call prepare(String url, String body) {
+    public Call prepare(String url, byte[] body) {
         Embeddings.Prepared p;
         try {
             p = embeddings.prepare(JSON.readTree(body));
-        } catch (JsonProcessingException e) {
-            throw new InvalidInput("the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (java.io.IOException e) {
+            throw new InvalidInput("the body is not valid JSON: " + e.getMessage());
         }
         return new Call() {
             @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * One request of a batch input file: {@code {"custom_id", "method", "url", "body"}}.
@@ -15,9 +16,9 @@ import java.io.UncheckedIOException;
  * builds no tree: the body is kept as its raw text, which the line's endpoint decodes with the
  * same codec its live HTTP route uses (for KServe bodies, straight into tensors).
  *
- * @param body the request body for {@code url}, as compact raw JSON text of an object
+ * @param body the request body for {@code url}: the raw UTF-8 JSON of an object
  */
-public record InputLine(String customId, String method, String url, String body) {
+public record InputLine(String customId, String method, String url, byte[] body) {
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -37,20 +38,37 @@ public record InputLine(String customId, String method, String url, String body)
     }
 
     /**
+     * Parses and checks a line given as its bytes (without the line ending), for engines that
+     * read input files their own way, such as the Spark job.
+     *
+     * @param utf8   whether the bytes are valid UTF-8
+     * @param number the line's 1-based number in its file
+     */
+    public static InputLine parse(byte[] bytes, boolean utf8, long number, String endpoint) throws Invalid {
+        return parse(new LineReader.Line(bytes, utf8, number, -1), endpoint);
+    }
+
+    /** {@link #parseValidated(LineReader.Line, String)} for a line given as its bytes. */
+    public static InputLine parseValidated(byte[] bytes, boolean utf8, long number, String endpoint) throws Invalid {
+        return parseValidated(new LineReader.Line(bytes, utf8, number, -1), endpoint);
+    }
+
+    /**
      * Parses and checks a line (not yet its body, which its endpoint decodes when it runs).
      *
-     * @param text     the line, or null when it is not valid UTF-8
      * @param endpoint the batch's endpoint, which every line's url must equal
      */
-    public static InputLine parse(String text, long line, String endpoint) throws Invalid {
+    static InputLine parse(LineReader.Line l, String endpoint) throws Invalid {
+        long line = l.number();
         int at = (int) line;
-        if (text == null) {
+        byte[] text = l.bytes();
+        if (!l.utf8()) {
             throw new Invalid(new BatchError("invalid_json_line", "line " + line + " is not valid UTF-8", null, at));
         }
         String customId = null;
         String method = null;
         String url = null;
-        String body = null;
+        byte[] body = null;
         boolean bodyNotObject = false;
         try (JsonParser p = JSON.createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -66,9 +84,9 @@ public record InputLine(String customId, String method, String url, String body)
                     case "url" -> url = string(p, value, field, line);
                     case "body" -> {
                         if (value == JsonToken.START_OBJECT) {
-                            int start = (int) p.currentTokenLocation().getCharOffset();
+                            int start = (int) p.currentTokenLocation().getByteOffset();
                             p.skipChildren();
-                            body = text.substring(start, (int) p.currentLocation().getCharOffset());
+                            body = Arrays.copyOfRange(text, start, (int) p.currentLocation().getByteOffset());
                         } else {
                             bodyNotObject = true;
                             p.skipChildren();
@@ -103,6 +121,88 @@ public record InputLine(String customId, String method, String url, String body)
                     ? "must be a JSON object" : "is missing"), "body", at));
         }
         return new InputLine(customId, method, url, body);
+    }
+
+    /**
+     * Parses a line of a file that passed validation. Tokenizing a large body only to skip it
+     * would cost as much as decoding it, so the body's extent is found by a structural scan
+     * (brackets outside strings) and only the rest of the line goes through the JSON parser;
+     * anything the scan does not recognise takes the full {@link #parse} path.
+     */
+    static InputLine parseValidated(LineReader.Line l, String endpoint) throws Invalid {
+        byte[] b = l.bytes();
+        int[] body = bodyExtent(b);
+        if (body == null || !l.utf8()) {
+            return parse(l, endpoint);
+        }
+        byte[] rest = new byte[b.length - (body[1] - body[0]) + 2];
+        System.arraycopy(b, 0, rest, 0, body[0]);
+        rest[body[0]] = '{';
+        rest[body[0] + 1] = '}';
+        System.arraycopy(b, body[1], rest, body[0] + 2, b.length - body[1]);
+        InputLine head = parse(new LineReader.Line(rest, true, l.number(), l.end()), endpoint);
+        return new InputLine(head.customId(), head.method(), head.url(), Arrays.copyOfRange(b, body[0], body[1]));
+    }
+
+    private static final byte[] BODY_KEY = {'b', 'o', 'd', 'y'};
+
+    /** [start, end) of the object value of the top-level key "body", or null. */
+    static int[] bodyExtent(byte[] b) {
+        int depth = 0;
+        boolean inString = false;
+        boolean expectKey = false;
+        boolean bodyNext = false;
+        int keyStart = -1;
+        int bodyStart = -1;
+        for (int i = 0; i < b.length; i++) {
+            byte c = b[i];
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                    if (keyStart >= 0) {
+                        bodyNext = i - keyStart == BODY_KEY.length
+                                && Arrays.equals(b, keyStart, i, BODY_KEY, 0, BODY_KEY.length);
+                        keyStart = -1;
+                    }
+                }
+                continue;
+            }
+            switch (c) {
+                case '"' -> {
+                    inString = true;
+                    if (depth == 1 && expectKey) {
+                        keyStart = i + 1;
+                        expectKey = false;
+                    }
+                }
+                case '{', '[' -> {
+                    depth++;
+                    if (depth == 1) {
+                        expectKey = c == '{';
+                    } else if (depth == 2 && bodyNext && c == '{') {
+                        bodyStart = i;
+                    }
+                }
+                case '}', ']' -> {
+                    depth--;
+                    if (depth == 1 && bodyStart >= 0) {
+                        return new int[] {bodyStart, i + 1};
+                    }
+                }
+                case ',' -> {
+                    if (depth == 1) {
+                        expectKey = true;
+                        bodyNext = false;
+                    }
+                }
+                default -> {
+                    // values and whitespace
+                }
+            }
+        }
+        return null;
     }
 
     private static String string(JsonParser p, JsonToken value, String field, long line) throws Invalid, IOException {

@@ -2,7 +2,6 @@ package io.batchwise.jobs;
 
 import io.batchwise.model.Durations;
 import io.batchwise.model.InvalidConfig;
-import io.batchwise.schedule.Scheduler;
 import io.batchwise.schedule.Ticker;
 import io.batchwise.tensor.InvalidInput;
 import java.time.Clock;
@@ -18,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * Runs batch jobs: input file → lines → bulk rows in the {@link Scheduler} → output and error
+ * Runs batch jobs: input file → lines → bulk rows in the scheduler → output and error
  * files, durably. A batch is validated, runs with a bounded number of rows in flight (so several
  * batches share capacity and memory stays flat), writes its results in input order and commits
  * a checkpoint every few thousand lines or seconds; a batch interrupted at any moment (crash,
@@ -35,13 +34,15 @@ public final class JobEngine implements AutoCloseable {
 
     final JobStore store;
     final FileStore files;
-    final Scheduler scheduler;
+    final RowRunner rows;
     final RowFailures failures;
     final Clock clock;
     final Ticker ticker;
     final JobSettings settings;
     private final List<BatchEndpoint> endpoints;
     private final ExecutorService runners;
+    /** Turns at the engine's CPU work (decoding and encoding lines), fair so batches interleave. */
+    final java.util.concurrent.Semaphore cpu;
     private final Map<String, JobRun> active = new ConcurrentHashMap<>();
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
     private volatile boolean stopping;
@@ -50,21 +51,24 @@ public final class JobEngine implements AutoCloseable {
     private boolean closed;
 
     /**
+     * @param rows      where the rows run: the live scheduler ({@code scheduler::submit}) or, offline, a
+     *                  {@link FullBatchRunner}
      * @param endpoints the APIs batch lines may call
      * @param failures  how a failed line's exception becomes its status and message
      * @param clock     wall time for the batch timestamps and the completion window
      * @param ticker    monotonic time for checkpoint intervals, back-off and the shutdown grace
      */
-    public JobEngine(JobStore store, FileStore files, Scheduler scheduler, List<BatchEndpoint> endpoints,
+    public JobEngine(JobStore store, FileStore files, RowRunner rows, List<BatchEndpoint> endpoints,
                      RowFailures failures, Clock clock, Ticker ticker, JobSettings settings) {
         this.store = store;
         this.files = files;
-        this.scheduler = scheduler;
+        this.rows = rows;
         this.endpoints = List.copyOf(endpoints);
         this.failures = failures;
         this.clock = clock;
         this.ticker = ticker;
         this.settings = settings;
+        this.cpu = new java.util.concurrent.Semaphore(settings.cpuThreads(), true);
         AtomicInteger n = new AtomicInteger();
         this.runners = Executors.newFixedThreadPool(settings.maxConcurrentJobs(), r -> {
             Thread t = new Thread(r, "batchwise-job-" + n.incrementAndGet());

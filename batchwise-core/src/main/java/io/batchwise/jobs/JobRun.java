@@ -158,6 +158,79 @@ final class JobRun {
         }
     }
 
+    /** The lines between reading and writing: submitted in input order, written in input order. */
+    private final class Window {
+        final Deque<Slot> slots = new ArrayDeque<>();
+        final BatchEndpoint endpoint;
+        final String endpointPath;
+        final LineReader in;
+        final Progress p;
+        long inFlight;
+        /** A line read but refused by a full queue; it keeps its place and is retried. */
+        Slot pending;
+        long retryAt;
+        long backoff = MIN_BACKOFF;
+        boolean exhausted;
+
+        Window(BatchEndpoint endpoint, String endpointPath, LineReader in, Progress p) {
+            this.endpoint = endpoint;
+            this.endpointPath = endpointPath;
+            this.in = in;
+            this.p = p;
+        }
+
+        /** Reads and submits lines until the in-flight bound, the end of the input or a full queue. */
+        void fill() throws IOException {
+            while (inFlight < engine.settings.maxInFlightRows()) {
+                if (pending == null) {
+                    LineReader.Line line = in.next();
+                    if (line == null) {
+                        exhausted = true;
+                        return;
+                    }
+                    pending = prepare(line, p.nextIndex++, endpointPath, endpoint);
+                }
+                if (pending.call != null && pending.future == null) {
+                    long now = engine.ticker.read();
+                    if (now < retryAt) {
+                        return;
+                    }
+                    CompletableFuture<InferenceResponse> f = engine.rows.submit(pending.call.model(),
+                            pending.call.version(), Submission.bulk(pending.call.request(), id));
+                    if (refusedAsOverloaded(f)) {
+                        retryAt = now + backoff;
+                        backoff = Math.min(MAX_BACKOFF, backoff * 2);
+                        return;
+                    }
+                    backoff = MIN_BACKOFF;
+                    pending.future = f;
+                }
+                slots.addLast(pending);
+                inFlight += pending.rows;
+                pending = null;
+            }
+        }
+
+        /** Writes the finished lines at the head, in order; returns how many. */
+        int drain(AppendLog out, AppendLog err) throws IOException {
+            int n = 0;
+            while (!slots.isEmpty() && slots.peekFirst().ready()) {
+                engine.checkHalted();
+                Slot s = slots.pollFirst();
+                inFlight -= s.rows;
+                write(s, endpoint, out, err, p);
+                n++;
+            }
+            return n;
+        }
+
+        /** Waits up to {@code nanos} for the head line (less while a refused line waits to retry). */
+        void awaitHead(long nanos) throws InterruptedException {
+            long wait = pending != null ? Math.max(0, Math.min(nanos, retryAt - engine.ticker.read())) : nanos;
+            await(slots.peekFirst(), wait);
+        }
+    }
+
     /** Runs the lines; returns the outcome, or null when stopped by a shutdown (to resume later). */
     private BatchStatus execute(BatchJob job) throws IOException, InterruptedException {
         JobWork work = engine.store.work(id);
@@ -171,19 +244,14 @@ final class JobRun {
                 JobSettings.MAX_LINE_BYTES);
              AppendLog out = AppendLog.open(engine.files.path(work.outputFileId()), cp.outputBytes());
              AppendLog err = AppendLog.open(engine.files.path(work.errorFileId()), cp.errorBytes())) {
-            Deque<Slot> window = new ArrayDeque<>();
-            long inFlight = 0;
-            Slot pending = null;
-            long retryAt = 0;
-            long backoff = MIN_BACKOFF;
-            boolean exhausted = false;
+            Window w = new Window(endpoint, job.endpoint(), in, p);
             BatchStatus outcome = job.status() == BatchStatus.CANCELLING ? BatchStatus.CANCELLED : null;
             long sinceCheckpoint = 0;
             long lastCheckpoint = engine.ticker.read();
             while (true) {
                 engine.checkHalted();
                 if (engine.stopping()) {
-                    stopForShutdown(window, endpoint, p, out, err);
+                    stopForShutdown(w, out, err);
                     return null;
                 }
                 if (outcome == null && cancelled) {
@@ -191,50 +259,28 @@ final class JobRun {
                 } else if (outcome == null && expired(job)) {
                     outcome = BatchStatus.EXPIRED;
                 }
-                while (outcome == null && inFlight < engine.settings.maxInFlightRows()) {
-                    if (pending == null) {
-                        LineReader.Line line = in.next();
-                        if (line == null) {
-                            exhausted = true;
-                            break;
-                        }
-                        pending = prepare(line, p.nextIndex++, job.endpoint(), endpoint);
+                if (outcome == null) {
+                    engine.cpu.acquire();
+                    try {
+                        w.fill();
+                    } finally {
+                        engine.cpu.release();
                     }
-                    if (pending.call != null && pending.future == null) {
-                        long now = engine.ticker.read();
-                        if (now < retryAt) {
-                            break;
-                        }
-                        CompletableFuture<InferenceResponse> f = engine.scheduler.submit(pending.call.model(),
-                                pending.call.version(), Submission.bulk(pending.call.request(), id));
-                        if (refusedAsOverloaded(f)) {
-                            retryAt = now + backoff;
-                            backoff = Math.min(MAX_BACKOFF, backoff * 2);
-                            break;
-                        }
-                        backoff = MIN_BACKOFF;
-                        pending.future = f;
-                    }
-                    window.addLast(pending);
-                    inFlight += pending.rows;
-                    pending = null;
                 }
-                if (window.isEmpty()) {
-                    if (exhausted || outcome != null) {
+                if (w.slots.isEmpty()) {
+                    if (w.exhausted || outcome != null) {
                         break;
                     }
-                    long wait = Math.min(POLL, Math.max(0, retryAt - engine.ticker.read()));
+                    long wait = Math.min(POLL, Math.max(0, w.retryAt - engine.ticker.read()));
                     TimeUnit.NANOSECONDS.sleep(Math.max(wait, TimeUnit.MILLISECONDS.toNanos(1)));
                     continue;
                 }
-                long wait = pending != null ? Math.max(0, Math.min(POLL, retryAt - engine.ticker.read())) : POLL;
-                await(window.peekFirst(), wait);
-                while (!window.isEmpty() && window.peekFirst().ready()) {
-                    engine.checkHalted();
-                    Slot s = window.pollFirst();
-                    inFlight -= s.rows;
-                    write(s, endpoint, out, err, p);
-                    sinceCheckpoint++;
+                w.awaitHead(POLL);
+                engine.cpu.acquire();
+                try {
+                    sinceCheckpoint += w.drain(out, err);
+                } finally {
+                    engine.cpu.release();
                 }
                 long now = engine.ticker.read();
                 if (sinceCheckpoint >= engine.settings.checkpointLines() || (sinceCheckpoint > 0
@@ -245,8 +291,8 @@ final class JobRun {
                 }
             }
             if (outcome == BatchStatus.EXPIRED) {
-                if (pending != null) {
-                    writeExpired(pending.line, pending.index, pending.customId, err, p);
+                if (w.pending != null) {
+                    writeExpired(w.pending.line, w.pending.index, w.pending.customId, err, p);
                 }
                 LineReader.Line line;
                 while ((line = in.next()) != null) {
@@ -290,7 +336,7 @@ final class JobRun {
     private Slot prepare(LineReader.Line line, long index, String endpointPath, BatchEndpoint endpoint) {
         Slot s = new Slot(line, index);
         try {
-            InputLine request = InputLine.parse(line.text(), line.number(), endpointPath);
+            InputLine request = InputLine.parseValidated(line, endpointPath);
             s.customId = request.customId();
             s.call = endpoint.prepare(request.url(), request.body());
             s.rows = Math.max(1, s.call.request().inputs().isEmpty() ? 1 : s.call.request().inputs().get(0).rows());
@@ -339,7 +385,7 @@ final class JobRun {
         String custom = customId;
         if (custom == null) {
             try {
-                custom = InputLine.parse(line.text(), line.number(), engine.get(id).endpoint()).customId();
+                custom = InputLine.parse(line, engine.get(id).endpoint()).customId();
             } catch (InputLine.Invalid e) {
                 custom = null;
             }
@@ -356,21 +402,14 @@ final class JobRun {
     }
 
     /** Waits for running lines until the shutdown grace ends, writes those that finished, checkpoints. */
-    private void stopForShutdown(Deque<Slot> window, BatchEndpoint endpoint, Progress p, AppendLog out, AppendLog err) throws IOException,
-            InterruptedException {
-        while (!window.isEmpty()) {
-            long left = engine.stopDeadline() - engine.ticker.read();
-            Slot head = window.peekFirst();
-            await(head, left);
-            if (!head.ready()) {
+    private void stopForShutdown(Window w, AppendLog out, AppendLog err) throws IOException, InterruptedException {
+        while (!w.slots.isEmpty()) {
+            await(w.slots.peekFirst(), engine.stopDeadline() - engine.ticker.read());
+            if (w.drain(out, err) == 0) {
                 break;
             }
-            while (!window.isEmpty() && window.peekFirst().ready()) {
-                engine.checkHalted();
-                write(window.pollFirst(), endpoint, out, err, p);
-            }
         }
-        checkpoint(p, out, err);
+        checkpoint(w.p, out, err);
     }
 
     private void checkpoint(Progress p, AppendLog out, AppendLog err) throws IOException {

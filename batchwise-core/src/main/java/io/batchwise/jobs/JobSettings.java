@@ -11,12 +11,16 @@ import java.time.Duration;
  * @param checkpointLines    commit a checkpoint at least every this many lines
  * @param checkpointInterval ... and at least this often while lines complete
  * @param maxConcurrentJobs  batches running at once; more wait their turn
+ * @param cpuThreads         batches that may decode and encode lines at the same moment (the
+ *                           rest wait their turn, fairly); by default one core fewer than the
+ *                           machine has, so the engine's own CPU work never takes the core that
+ *                           live requests need
  * @param maxLinesPerBatch   larger input files fail validation
  * @param shutdownGrace      on shutdown, how long running lines may take to finish before they
  *                           are abandoned (they run again after restart)
  */
 public record JobSettings(int maxInFlightRows, int checkpointLines, Duration checkpointInterval, int maxConcurrentJobs,
-                          long maxLinesPerBatch, Duration shutdownGrace) {
+                          int cpuThreads, long maxLinesPerBatch, Duration shutdownGrace) {
     /** OpenAI's line limit. */
     public static final long DEFAULT_MAX_LINES = 50_000;
     /** Longest line accepted (a line holds one request body). */
@@ -28,6 +32,7 @@ public record JobSettings(int maxInFlightRows, int checkpointLines, Duration che
         require(checkpointInterval != null && !checkpointInterval.isNegative(),
                 "jobs.checkpoint_interval", checkpointInterval, "must be a duration >= 0");
         require(maxConcurrentJobs >= 1, "jobs.max_concurrent", maxConcurrentJobs, "must be >= 1");
+        require(cpuThreads >= 1, "jobs.cpu_threads", cpuThreads, "must be >= 1");
         require(maxLinesPerBatch >= 1, "max_batch_lines", maxLinesPerBatch, "must be >= 1");
         require(shutdownGrace != null && !shutdownGrace.isNegative(), "shutdown_grace", shutdownGrace,
                 "must be a duration >= 0");
@@ -40,25 +45,32 @@ public record JobSettings(int maxInFlightRows, int checkpointLines, Duration che
     }
 
     public static JobSettings defaults() {
-        return new JobSettings(1024, 2000, Duration.ofSeconds(2), 4, DEFAULT_MAX_LINES, Duration.ofSeconds(25));
+        int cpus = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        return new JobSettings(1024, 2000, Duration.ofSeconds(2), 4, cpus, DEFAULT_MAX_LINES, Duration.ofSeconds(25));
     }
 
     public JobSettings withMaxLinesPerBatch(long lines) {
-        return new JobSettings(maxInFlightRows, checkpointLines, checkpointInterval, maxConcurrentJobs, lines,
-                shutdownGrace);
+        return new JobSettings(maxInFlightRows, checkpointLines, checkpointInterval, maxConcurrentJobs, cpuThreads,
+                lines, shutdownGrace);
     }
 
     public JobSettings withShutdownGrace(Duration grace) {
-        return new JobSettings(maxInFlightRows, checkpointLines, checkpointInterval, maxConcurrentJobs,
+        return new JobSettings(maxInFlightRows, checkpointLines, checkpointInterval, maxConcurrentJobs, cpuThreads,
                 maxLinesPerBatch, grace);
     }
 
     public JobSettings withCheckpoints(int lines, Duration interval) {
-        return new JobSettings(maxInFlightRows, lines, interval, maxConcurrentJobs, maxLinesPerBatch, shutdownGrace);
+        return new JobSettings(maxInFlightRows, lines, interval, maxConcurrentJobs, cpuThreads, maxLinesPerBatch,
+                shutdownGrace);
     }
 
     public JobSettings withMaxInFlightRows(int rows) {
-        return new JobSettings(rows, checkpointLines, checkpointInterval, maxConcurrentJobs, maxLinesPerBatch,
-                shutdownGrace);
+        return new JobSettings(rows, checkpointLines, checkpointInterval, maxConcurrentJobs, cpuThreads,
+                maxLinesPerBatch, shutdownGrace);
+    }
+
+    public JobSettings withCpuThreads(int threads) {
+        return new JobSettings(maxInFlightRows, checkpointLines, checkpointInterval, maxConcurrentJobs, threads,
+                maxLinesPerBatch, shutdownGrace);
     }
 }

@@ -2,7 +2,6 @@ package io.batchwise.jobs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -18,8 +17,15 @@ import java.util.Arrays;
  * carry no request); {@code \r\n} endings are accepted. Only one line is held in memory.
  */
 final class LineReader implements AutoCloseable {
-    /** A line's text (null when it is not valid UTF-8), its 1-based line number and the offset after it. */
-    record Line(String text, long number, long end) {
+    /**
+     * A line: its bytes (a private copy, without the line ending), whether they are valid UTF-8,
+     * its 1-based line number and the offset after it.
+     */
+    record Line(byte[] bytes, boolean utf8, long number, long end) {
+        /** The text, or null when the bytes are not valid UTF-8. */
+        String text() {
+            return utf8 ? new String(bytes, StandardCharsets.UTF_8) : null;
+        }
     }
 
     private final FileChannel channel;
@@ -60,15 +66,23 @@ final class LineReader implements AutoCloseable {
             if (blank(line, end)) {
                 continue;
             }
-            String text;
-            try {
-                CharBuffer chars = utf8.decode(ByteBuffer.wrap(line, 0, end));
-                text = chars.toString();
-            } catch (CharacterCodingException e) {
-                text = null;
-            }
-            return new Line(text, number, position);
+            return new Line(Arrays.copyOf(line, end), validUtf8(line, end), number, position);
         }
+    }
+
+    /** JSON lines are nearly always ASCII; only others pay for a strict decode. */
+    private boolean validUtf8(byte[] b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (b[i] < 0) {
+                try {
+                    utf8.decode(ByteBuffer.wrap(b, 0, n));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Physical lines read so far (blank ones included). */
@@ -97,6 +111,7 @@ final class LineReader implements AutoCloseable {
         }
         int n = 0;
         boolean any = false;
+        byte[] buf = buffer.array();
         while (true) {
             if (!buffer.hasRemaining()) {
                 buffer.clear();
@@ -109,18 +124,28 @@ final class LineReader implements AutoCloseable {
                 continue;
             }
             any = true;
-            byte b = buffer.get();
-            position++;
-            if (b == '\n') {
+            int from = buffer.position();
+            int limit = buffer.limit();
+            int nl = from;
+            while (nl < limit && buf[nl] != '\n') {
+                nl++;
+            }
+            int chunk = nl - from;
+            if ((long) n + chunk > maxLineBytes) {
+                throw new LineTooLong(number + 1, maxLineBytes);
+            }
+            if (n + chunk > line.length) {
+                line = Arrays.copyOf(line, Math.max(n + chunk, Math.min(Integer.MAX_VALUE - 8, line.length * 2)));
+            }
+            System.arraycopy(buf, from, line, n, chunk);
+            n += chunk;
+            if (nl < limit) {
+                buffer.position(nl + 1);
+                position += chunk + 1;
                 return n;
             }
-            if (n == line.length) {
-                if (n >= maxLineBytes) {
-                    throw new LineTooLong(number + 1, maxLineBytes);
-                }
-                line = Arrays.copyOf(line, (int) Math.min(Integer.MAX_VALUE - 8, (long) n * 2));
-            }
-            line[n++] = b;
+            buffer.position(limit);
+            position += chunk;
         }
     }
 

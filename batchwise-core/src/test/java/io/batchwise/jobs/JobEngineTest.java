@@ -149,8 +149,8 @@ class JobEngineTest {
 
     @Test
     void cancel_runningBatch_endsCancelledWithEachFinishedLineOnce() throws Exception {
-        TinyJobs t = jobs(JobSettings.defaults().withMaxInFlightRows(4));
-        StoredFile in = t.upload(TinyJobs.lines(5000));
+        TinyJobs t = jobs(smallCheckpoints().withMaxInFlightRows(4));
+        StoredFile in = t.upload(TinyJobs.lines(3000));
         BatchJob job = t.engine.create(in.id(), TinyEndpoint.PATH, null, null);
         waitForCheckpoint(t, job.id(), 1);
         assertThrows(JobConflict.class, () -> t.files.delete(in.id()));
@@ -162,14 +162,14 @@ class JobEngineTest {
         LinkedHashMap<String, JsonNode> results = results(t.read(done.outputFileId()));
         assertEquals(ids(results.size()), new ArrayList<>(results.keySet()));
         assertEquals(done.counts().completed(), results.size());
-        assertTrue(results.size() < 5000, "cancel came too late to test anything: " + results.size());
+        assertTrue(results.size() < 3000, "cancel came too late to test anything: " + results.size());
         assertThrows(JobConflict.class, () -> t.engine.cancel(job.id()));
     }
 
     @Test
     void run_windowEnds_expiresWithUnfinishedLinesAsBatchExpired() throws Exception {
         TinyJobs t = jobs(smallCheckpoints().withMaxInFlightRows(4));
-        StoredFile in = t.upload(TinyJobs.lines(5000));
+        StoredFile in = t.upload(TinyJobs.lines(3000));
         BatchJob job = t.engine.create(in.id(), TinyEndpoint.PATH, "1h", null);
         waitForCheckpoint(t, job.id(), 1);
         t.clock.advanceSeconds(3601);
@@ -181,14 +181,14 @@ class JobEngineTest {
         assertTrue(!ok.isEmpty() && !expired.isEmpty(), ok.size() + " done, " + expired.size() + " expired");
         List<String> all = new ArrayList<>(ok.keySet());
         all.addAll(expired.keySet());
-        assertEquals(ids(5000), all);
+        assertEquals(ids(3000), all);
         assertEquals("batch_expired", expired.values().iterator().next().get("code").asText());
-        assertEquals(new RequestCounts(5000, ok.size(), expired.size()), done.counts());
+        assertEquals(new RequestCounts(3000, ok.size(), expired.size()), done.counts());
     }
 
     @Test
     void resume_afterCrashesAtRandomPoints_everyLineExactlyOnceAndSameResults() throws Exception {
-        int n = 3000;
+        int n = 2000;
         TinyJobs t = jobs(smallCheckpoints());
         StoredFile in = t.upload(TinyJobs.lines(n));
         BatchJob reference = t.engine.await(t.engine.create(in.id(), TinyEndpoint.PATH, null, null).id(), WAIT);
@@ -247,6 +247,25 @@ class JobEngineTest {
         assertTrue(page.hasMore());
         t.files.delete(in.id());
         assertThrows(UnknownId.class, () -> t.files.get(in.id()));
+    }
+
+    @Test
+    void run_twoBatchesAtOnce_progressTogether() throws Exception {
+        TinyJobs t = jobs(smallCheckpoints().withMaxInFlightRows(16));
+        StoredFile in = t.upload(TinyJobs.lines(3000));
+        String a = t.engine.create(in.id(), TinyEndpoint.PATH, null, null).id();
+        String b = t.engine.create(in.id(), TinyEndpoint.PATH, null, null).id();
+        long end = System.nanoTime() + WAIT.toNanos();
+        long la = 0;
+        long lb = 0;
+        while (Math.max(la, lb) < 1500 && System.nanoTime() < end) {
+            Thread.sleep(2);
+            la = t.store.work(a).checkpoint().lines();
+            lb = t.store.work(b).checkpoint().lines();
+        }
+        assertTrue(Math.min(la, lb) >= Math.max(la, lb) / 4, "unfair share: " + la + " vs " + lb + " lines");
+        assertEquals(BatchStatus.COMPLETED, t.engine.await(a, WAIT).status());
+        assertEquals(BatchStatus.COMPLETED, t.engine.await(b, WAIT).status());
     }
 
     private static void waitForCheckpoint(TinyJobs t, String id, long lines) throws InterruptedException {

@@ -30,11 +30,11 @@ final class TinyEndpoint implements BatchEndpoint {
     }
 
     @Override
-    public Call prepare(String url, String text) {
+    public Call prepare(String url, byte[] text) {
         JsonNode body;
         try {
             body = JSON.readTree(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (java.io.IOException e) {
             throw new InvalidInput(e.getMessage());
         }
         if (body.path("reject").asBoolean()) {

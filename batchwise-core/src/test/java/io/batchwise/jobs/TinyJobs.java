@@ -41,7 +41,7 @@ final class TinyJobs implements AutoCloseable {
     void open() {
         store = JobStore.open(data);
         files = new FileStore(store, clock);
-        engine = new JobEngine(store, files, scheduler, List.of(new TinyEndpoint()), RowFailures.standard(), clock,
+        engine = new JobEngine(store, files, scheduler::submit, List.of(new TinyEndpoint()), RowFailures.standard(), clock,
                 Ticker.systemTicker(), settings);
         engine.start();
     }

@@ -5,6 +5,7 @@ import io.batchwise.jobs.BatchJob;
 import io.batchwise.jobs.BatchStatus;
 import io.batchwise.jobs.EmbeddingsEndpoint;
 import io.batchwise.jobs.FileStore;
+import io.batchwise.jobs.FullBatchRunner;
 import io.batchwise.jobs.JobEngine;
 import io.batchwise.jobs.JobSettings;
 import io.batchwise.jobs.JobStore;
@@ -16,8 +17,6 @@ import io.batchwise.openai.OpenAiRoutes;
 import io.batchwise.runtime.LoadedModel;
 import io.batchwise.runtime.ModelRegistry;
 import io.batchwise.runtime.OnnxRuntime;
-import io.batchwise.schedule.Scheduler;
-import io.batchwise.schedule.SchedulerListener;
 import io.batchwise.schedule.Ticker;
 import io.batchwise.text.Embeddings;
 import java.io.IOException;
@@ -49,7 +48,8 @@ final class BatchCommand implements Runnable {
 
     /**
      * {@code batchwise batch run}: runs a batch input file in-process, on this machine's whole
-     * capacity, with the same engine, checkpoints and line format as the server. Its state lives
+     * capacity and in full batches (no live traffic to protect), with the same engine,
+     * checkpoints and line format as the server. Its state lives
      * in a directory next to the output; a rerun with the same arguments after a kill resumes
      * there, and the finished output is byte-identical to an uninterrupted run's.
      */
@@ -111,12 +111,10 @@ final class BatchCommand implements Runnable {
                 int rows = inFlight > 0 ? inFlight : 8 * m.config().maxBatchSize() * m.config().instances();
                 JobSettings settings = JobSettings.defaults().withMaxInFlightRows(rows)
                         .withCheckpoints(checkpointLines, Duration.ofMillis(500)).withMaxLinesPerBatch(Long.MAX_VALUE);
-                try (Scheduler scheduler = new Scheduler(registry, Ticker.systemTicker(), new SchedulerListener() { },
-                        true);
+                try (FullBatchRunner runner = new FullBatchRunner(registry);
                      JobStore store = JobStore.open(stateDir)) {
-                    scheduler.prepareAll();
                     FileStore files = new FileStore(store, Clock.systemUTC());
-                    JobEngine engine = new JobEngine(store, files, scheduler, List.of(new KServeLines(registry),
+                    JobEngine engine = new JobEngine(store, files, runner, List.of(new KServeLines(registry),
                             new EmbeddingsEndpoint(new Embeddings(registry))), OpenAiRoutes.rowFailures(),
                             Clock.systemUTC(), Ticker.systemTicker(), settings);
                     Thread hook = new Thread(engine::close, "batchwise-batch-shutdown");

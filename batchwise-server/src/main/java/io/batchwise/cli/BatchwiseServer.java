@@ -105,7 +105,7 @@ public final class BatchwiseServer implements AutoCloseable {
             owned.add(store);
             FileStore files = new FileStore(store, Clock.systemUTC());
             Embeddings embeddings = new Embeddings(registry);
-            JobEngine jobs = new JobEngine(store, files, scheduler,
+            JobEngine jobs = new JobEngine(store, files, scheduler::submit,
                     List.of(new KServeLines(registry), new EmbeddingsEndpoint(embeddings)), OpenAiRoutes.rowFailures(),
                     Clock.systemUTC(), ticker, v1.jobs());
             owned.add(jobs);

@@ -48,11 +48,11 @@ public final class KServeLines implements BatchEndpoint {
     }
 
     @Override
-    public Call prepare(String url, String body) {
+    public Call prepare(String url, byte[] body) {
         Matcher m = match(url);
         String model = m.group(1);
         String version = m.group(2);
-        DecodedInfer decoded = codec.decodeRequest(body.getBytes(StandardCharsets.UTF_8), null);
+        DecodedInfer decoded = codec.decodeRequest(body, null);
         InferenceRequest request = decoded.request();
         return new Call() {
             @Override

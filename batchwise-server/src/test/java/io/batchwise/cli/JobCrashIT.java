@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JobCrashIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROUNDS = Integer.getInteger("batchwise.crash.rounds", 2);
-    private static final int LINES = Integer.getInteger("batchwise.crash.lines", 8_000);
+    private static final int LINES = Integer.getInteger("batchwise.crash.lines", 6_000);
 
     @TempDir
     static Path dir;

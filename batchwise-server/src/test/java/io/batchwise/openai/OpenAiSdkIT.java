@@ -285,8 +285,24 @@ class OpenAiSdkIT {
         }
     }
 
+    /**
+     * Live requests (the model's default 20 ms budget) are measured alone, then beside two
+     * batches on the same model: they must keep being answered, and keep meeting their deadline
+     * (the scheduler's own count), about as well. The comparison is relative because the machine
+     * running the tests may be shared and slow; client-side latencies are printed, not asserted.
+     */
     @Test
     void coRun_interactiveRequestsDuringBatches_keepTheirBudget() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String body = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":"
+                + "[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0,1.1,1.2,1.3,1.4,1.5,1.6]}]}";
+        HttpRequest infer = HttpRequest.newBuilder(URI.create(base.replace("/v1", "/v2/models/tiny/infer")))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        LiveSample alone = new LiveSample();
+        while (alone.count() < 100) {
+            alone.send(http, infer);
+        }
+        alone.finish();
         String file = upload("corun.jsonl", JobLines.tiny(0, 20_000)).id();
         List<String> batches = List.of(create(file, JobLines.TINY).id(), create(file, JobLines.TINY).id());
         long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -294,37 +310,82 @@ class OpenAiSdkIT {
             assertTrue(System.nanoTime() < end, "batches did not start");
             Thread.sleep(5);
         }
-        HttpClient http = HttpClient.newHttpClient();
-        long budgetMicros = 100_000;
-        String body = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":"
-                + "[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9,1.0,1.1,1.2,1.3,1.4,1.5,1.6]}],"
-                + "\"parameters\":{\"timeout\":" + budgetMicros + "}}";
-        HttpRequest infer = HttpRequest.newBuilder(URI.create(base.replace("/v1", "/v2/models/tiny/infer")))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        List<Long> latencies = new ArrayList<>();
-        int ok = 0;
-        while (latencies.size() < 200 && running(batches)) {
-            long start = System.nanoTime();
-            var res = http.send(infer, java.net.http.HttpResponse.BodyHandlers.ofString());
-            long micros = (System.nanoTime() - start) / 1000;
-            latencies.add(micros);
-            if (res.statusCode() == 200 && micros <= budgetMicros) {
-                ok++;
-            } else {
-                assertTrue(res.statusCode() == 200 || res.statusCode() == 503, res.statusCode() + " " + res.body());
-            }
-            Thread.sleep(2);
+        LiveSample beside = new LiveSample();
+        while (beside.count() < 300 && running(batches)) {
+            beside.send(http, infer);
         }
-        assertTrue(latencies.size() >= 30, "the batches finished before enough live requests ran beside them: "
-                + latencies.size());
-        List<Long> sorted = latencies.stream().sorted().toList();
-        System.out.printf("co-run: %d live requests beside 2 batches, %d within %d us; p50 %d us, max %d us%n",
-                latencies.size(), ok, budgetMicros, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
-        assertTrue(ok >= 0.95 * latencies.size(), ok + " of " + latencies.size() + " live requests met the budget");
+        beside.finish();
+        System.out.println("co-run: alone " + alone + "; beside 2 batches " + beside);
+        assertTrue(beside.count() >= 30, "the batches finished before enough live requests ran beside them: " + beside);
+        assertTrue(beside.okShare() >= alone.okShare() - 0.10, "live answers fell from " + alone + " to " + beside);
+        assertTrue(beside.metShare() >= alone.metShare() - 0.10, "deadlines met fell from " + alone + " to " + beside);
         for (String id : batches) {
             Batch done = poll(id);
             assertEquals("completed", done.status().asString());
             assertEquals(20_000, done.requestCounts().orElseThrow().completed());
+        }
+    }
+
+    /** Latencies and outcomes of sequential live requests, and the scheduler's deadline count for them. */
+    private static final class LiveSample {
+        private final List<Long> micros = new ArrayList<>();
+        private final long[] deadlinesBefore = deadlines();
+        private long met;
+        private long missed;
+        private int ok;
+
+        void finish() {
+            long[] after = deadlines();
+            met = after[0] - deadlinesBefore[0];
+            missed = after[1] - deadlinesBefore[1];
+        }
+
+        double metShare() {
+            return met / (double) Math.max(1, met + missed);
+        }
+
+        /** The scheduler's count of tiny's interactive requests that met / missed their deadline. */
+        private static long[] deadlines() {
+            StringBuilder text = new StringBuilder();
+            server.metrics().writeTo(text);
+            long[] counts = new long[2];
+            for (String line : text.toString().split("\n")) {
+                if (line.startsWith("batchwise_deadline_total") && line.contains("model=\"tiny\"")
+                        && line.contains("class=\"interactive\"")) {
+                    counts[line.contains("met=\"true\"") ? 0 : 1] += Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return counts;
+        }
+
+        void send(HttpClient http, HttpRequest request) throws Exception {
+            long start = System.nanoTime();
+            var res = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+            micros.add((System.nanoTime() - start) / 1000);
+            if (res.statusCode() == 200) {
+                ok++;
+            } else {
+                assertEquals(503, res.statusCode(), res.body());
+            }
+        }
+
+        int count() {
+            return micros.size();
+        }
+
+        double okShare() {
+            return ok / (double) micros.size();
+        }
+
+        long percentile(double p) {
+            List<Long> sorted = micros.stream().sorted().toList();
+            return sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * p)));
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%d requests, %.0f%% answered, %.0f%% met the deadline, client p50 %.1f ms, p90 %.1f ms",
+                    count(), 100 * okShare(), 100 * metShare(), percentile(0.5) / 1e3, percentile(0.9) / 1e3);
         }
     }
 

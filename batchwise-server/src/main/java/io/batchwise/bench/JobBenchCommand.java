@@ -1,0 +1,350 @@
+package io.batchwise.bench;
+
+import io.batchwise.cli.BatchwiseServer;
+import io.batchwise.cli.ServerSettings;
+import io.batchwise.jobs.BatchJob;
+import io.batchwise.jobs.BatchStatus;
+import io.batchwise.jobs.FileStore;
+import io.batchwise.jobs.FullBatchRunner;
+import io.batchwise.jobs.JobEngine;
+import io.batchwise.jobs.JobSettings;
+import io.batchwise.jobs.JobStore;
+import io.batchwise.jobs.StoredFile;
+import io.batchwise.model.Durations;
+import io.batchwise.model.ModelRepository;
+import io.batchwise.onnx.DemoModels;
+import io.batchwise.openai.KServeLines;
+import io.batchwise.openai.OpenAiRoutes;
+import io.batchwise.runtime.LoadedModel;
+import io.batchwise.runtime.ModelInstance;
+import io.batchwise.runtime.ModelRegistry;
+import io.batchwise.runtime.OnnxRuntime;
+import io.batchwise.runtime.TensorSpec;
+import io.batchwise.schedule.Ticker;
+import io.batchwise.tensor.DataType;
+import io.batchwise.tensor.Tensor;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code batchwise bench jobs}: what batch jobs achieve against the ceiling.
+ *
+ * <ol>
+ *   <li>Ceiling: raw ONNX Runtime rows/s of the model at its max batch size (median run time).</li>
+ *   <li>Offline: a job file of random KServe lines through {@code batch run}'s engine (JSON in,
+ *       JSON out, checkpoints on), timed from the first line to the last: rows/s and the share of
+ *       the ceiling.</li>
+ *   <li>Co-run ({@code --corun}): an in-process server, open-loop live requests at a share of the
+ *       ceiling (Poisson, one row each) for a while alone, then again with a batch running. It
+ *       reports live p99 with and without the batch, and the bulk rows the scheduler ran during
+ *       the second window as a share of the idle capacity (ceiling minus live rows/s).</li>
+ * </ol>
+ */
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+        description = "Batch job throughput vs the raw ONNX Runtime ceiling; with --corun, live p99 beside a job.")
+public final class JobBenchCommand implements Callable<Integer> {
+    private static final Pattern BULK_ROWS = Pattern.compile(
+            "batchwise_rows_total\\{[^}]*model=\"([^\"]+)\"[^}]*class=\"bulk\"[^}]*} (\\d+)");
+
+    @Option(names = "--model", defaultValue = "scorer", description = "Model (default ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--models", description = "Model repository (default: the demo model, generated into a temporary directory).")
+    Path models;
+
+    @Option(names = "--lines", defaultValue = "3000", description = "Lines of the offline job (default ${DEFAULT-VALUE}).")
+    int lines;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Measuring time of the ceiling (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--corun", description = "Also measure live traffic beside a batch in a server.")
+    boolean corun;
+
+    @Option(names = "--load", defaultValue = "0.3", description = "Live rows/s as a share of the ceiling (default ${DEFAULT-VALUE}).")
+    double load;
+
+    @Option(names = "--rate", description = "Live requests per second (default: --load x the ceiling).")
+    Double rate;
+
+    @Option(names = "--window", defaultValue = "10s", description = "Length of each co-run window (default ${DEFAULT-VALUE}).")
+    String window;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("batchwise-bench-jobs");
+        try {
+            Path repo = models;
+            if (repo == null) {
+                repo = work.resolve("models");
+                Files.createDirectories(repo);
+                writeDemo(repo, model);
+            }
+            Path input = work.resolve("in.jsonl");
+            double ceiling;
+            double offline;
+            double ceilingCpu;
+            double offlineCpu;
+            try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), OnnxRuntime.create())) {
+                LoadedModel m = registry.load(model);
+                if (!m.ready()) {
+                    throw new IllegalStateException("model " + model + " failed to load: " + m.reason());
+                }
+                long cpu0 = processCpuNanos();
+                long rows0 = ceilingRows;
+                ceiling = ceiling(m);
+                ceilingCpu = (processCpuNanos() - cpu0) / 1e3 / (ceilingRows - rows0);
+                System.out.printf(Locale.ROOT, "ceiling: %s at max batch %d: %.0f rows/s (raw ONNX Runtime, median run)%n",
+                        model, m.config().maxBatchSize(), ceiling);
+                writeLines(input, m, lines);
+                offline = offline(registry, m, input, work.resolve("offline"));
+                offlineCpu = offlineCpuMicros;
+            }
+            System.out.printf(Locale.ROOT, "offline job: %d lines at %.0f rows/s = %.0f%% of the ceiling%n", lines, offline,
+                    100 * offline / ceiling);
+            System.out.printf(Locale.ROOT, "CPU per row: %.0f us at the ceiling, %.0f us in the job (JSON in and out,"
+                    + " checkpoints) = %.0f%% of the ceiling on a machine of its own%n", ceilingCpu, offlineCpu,
+                    100 * ceilingCpu / offlineCpu);
+            if (corun) {
+                corun(repo, work.resolve("server"), input, ceiling);
+            }
+            return 0;
+        } finally {
+            try (Stream<Path> s = Files.walk(work)) {
+                s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static void writeDemo(Path dir, String name) throws IOException {
+        switch (name) {
+            case "scorer" -> DemoModels.writeScorer(dir);
+            case "embedder" -> DemoModels.writeEmbedder(dir);
+            case "tiny" -> DemoModels.writeTiny(dir);
+            default -> throw new IllegalArgumentException("no demo model '" + name + "'; pass --models");
+        }
+    }
+
+    private long ceilingRows;
+    private double offlineCpuMicros;
+
+    /** CPU time of the whole process (all threads, ONNX Runtime's native ones included). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Rows/s of runs at the max batch size, from the median run time after a warm-up. */
+    private double ceiling(LoadedModel m) {
+        ModelInstance instance = m.instances().get(0);
+        int batch = m.config().maxBatchSize();
+        List<List<Tensor>> inputs = List.of(randomRows(m.signature().inputs(), batch, new SplittableRandom(seed)));
+        for (int i = 0; i < 3; i++) {
+            instance.runBatch(inputs, Set.of());
+        }
+        List<Long> runs = new ArrayList<>();
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end || runs.size() < 5) {
+            long start = System.nanoTime();
+            instance.runBatch(inputs, Set.of());
+            runs.add(System.nanoTime() - start);
+            ceilingRows += batch;
+        }
+        long[] sorted = runs.stream().mapToLong(Long::longValue).sorted().toArray();
+        return batch / (sorted[sorted.length / 2] / 1e9) * m.instances().size();
+    }
+
+    private static List<Tensor> randomRows(List<TensorSpec> specs, int rows, SplittableRandom random) {
+        List<Tensor> out = new ArrayList<>();
+        for (TensorSpec s : specs) {
+            long[] shape = s.shape();
+            shape[0] = rows;
+            for (int i = 1; i < shape.length; i++) {
+                shape[i] = shape[i] < 0 ? 1 : shape[i];
+            }
+            int n = (int) Tensor.elementCount(shape);
+            if (s.type() == DataType.INT64) {
+                long[] v = new long[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = random.nextInt(1, 100);
+                }
+                out.add(Tensor.ofLongs(s.name(), shape, v));
+            } else {
+                float[] v = new float[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = (float) random.nextDouble(-1, 1);
+                }
+                out.add(Tensor.ofFloats(s.name(), shape, v));
+            }
+        }
+        return out;
+    }
+
+    /** One KServe JSON line per row of random data. */
+    private void writeLines(Path file, LoadedModel m, int count) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        String url = "/v2/models/" + m.name() + "/infer";
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < count; i++) {
+                w.write("{\"custom_id\":\"r" + i + "\",\"method\":\"POST\",\"url\":\"" + url + "\",\"body\":{\"inputs\":[");
+                boolean first = true;
+                for (TensorSpec s : m.signature().inputs()) {
+                    long[] shape = s.shape();
+                    shape[0] = 1;
+                    int n = 1;
+                    for (int d = 1; d < shape.length; d++) {
+                        shape[d] = shape[d] < 0 ? 1 : shape[d];
+                        n *= (int) shape[d];
+                    }
+                    w.write((first ? "" : ",") + "{\"name\":\"" + s.name() + "\",\"datatype\":\"" + s.type()
+                            + "\",\"shape\":" + Arrays.toString(shape).replace(" ", "") + ",\"data\":[");
+                    for (int j = 0; j < n; j++) {
+                        if (j > 0) {
+                            w.write(',');
+                        }
+                        w.write(s.type() == DataType.INT64 ? Integer.toString(random.nextInt(1, 100))
+                                : String.format(Locale.ROOT, "%.5f", random.nextDouble(-1, 1)));
+                    }
+                    w.write("]}");
+                    first = false;
+                }
+                w.write("]}}\n");
+            }
+        }
+    }
+
+    /** Rows/s of the offline engine, first line to last (validation excluded, reported apart). */
+    private double offline(ModelRegistry registry, LoadedModel m, Path input, Path state) throws Exception {
+        int inFlight = 8 * m.config().maxBatchSize() * m.config().instances();
+        JobSettings settings = JobSettings.defaults().withMaxInFlightRows(inFlight).withMaxLinesPerBatch(Long.MAX_VALUE)
+                .withCpuThreads(Runtime.getRuntime().availableProcessors());
+        try (FullBatchRunner runner = new FullBatchRunner(registry); JobStore store = JobStore.open(state)) {
+            FileStore files = new FileStore(store, Clock.systemUTC());
+            try (JobEngine engine = new JobEngine(store, files, runner, List.of(new KServeLines(registry)),
+                    OpenAiRoutes.rowFailures(), Clock.systemUTC(), Ticker.systemTicker(), settings);
+                 InputStream in = Files.newInputStream(input)) {
+                StoredFile file = files.copyIn(in, FileStore.PURPOSE_BATCH, "in.jsonl");
+                long created = System.nanoTime();
+                BatchJob job = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
+                while (engine.get(job.id()).status() == BatchStatus.VALIDATING) {
+                    Thread.sleep(1);
+                }
+                long start = System.nanoTime();
+                long cpu0 = processCpuNanos();
+                job = engine.await(job.id(), Duration.ofHours(1));
+                long end = System.nanoTime();
+                offlineCpuMicros = (processCpuNanos() - cpu0) / 1e3 / Math.max(1, job.counts().completed());
+                if (job.status() != BatchStatus.COMPLETED || job.counts().failed() > 0) {
+                    throw new IllegalStateException("offline job ended " + job.status() + " " + job.counts());
+                }
+                System.out.printf(Locale.ROOT, "offline job: validation %.2f s, run %.2f s%n", (start - created) / 1e9,
+                        (end - start) / 1e9);
+                return job.counts().completed() / ((end - start) / 1e9);
+            }
+        }
+    }
+
+    private void corun(Path repo, Path data, Path input, double ceiling) throws Exception {
+        Duration d = Durations.parse("--window", window);
+        double rate = this.rate != null ? this.rate : load * ceiling;
+        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(repo, data))) {
+            String url = "http://127.0.0.1:" + server.port();
+            LoadGenerator live = new LoadGenerator(url);
+            LoadResult alone = live.run(new LoadGenerator.Load(model, rate, d, null, 1, null, seed));
+            HttpClient http = HttpClient.newHttpClient();
+            String file = upload(http, url, input);
+            List<String> batches = new ArrayList<>();
+            // enough rows to outlast the window even if the job took all the idle capacity
+            int copies = (int) Math.ceil(ceiling * d.toSeconds() / lines) + 1;
+            for (int i = 0; i < copies; i++) {
+                batches.add(createBatch(http, url, file));
+            }
+            while (server.jobs().get(batches.get(0)).status() != BatchStatus.IN_PROGRESS) {
+                Thread.sleep(5);
+            }
+            long bulkBefore = bulkRows(server);
+            long t0 = System.nanoTime();
+            LoadResult beside = live.run(new LoadGenerator.Load(model, rate, d, null, 1, null, seed + 1));
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            double bulkRate = (bulkRows(server) - bulkBefore) / elapsed;
+            for (String id : batches) {
+                server.jobs().cancel(id);
+            }
+            double liveRate = beside.succeeded() / beside.durationSeconds();
+            double idle = Math.max(1, ceiling - liveRate);
+            System.out.printf(Locale.ROOT, "co-run: live %.0f rows/s (%.0f%% of the ceiling), %s for %s per window%n",
+                    rate, 100 * rate / ceiling, model, window);
+            System.out.printf(Locale.ROOT, "  alone:       p50 %.2f ms  p99 %.2f ms  shed %.2f%%%n", alone.p50Ms(),
+                    alone.p99Ms(), 100 * alone.shedFraction());
+            System.out.printf(Locale.ROOT, "  beside job:  p50 %.2f ms  p99 %.2f ms  shed %.2f%%  (p99 %+.0f%%)%n",
+                    beside.p50Ms(), beside.p99Ms(), 100 * beside.shedFraction(),
+                    100 * (beside.p99Ms() / alone.p99Ms() - 1));
+            System.out.printf(Locale.ROOT, "  job: %.0f bulk rows/s = %.0f%% of the idle capacity (%.0f rows/s)%n",
+                    bulkRate, 100 * bulkRate / idle, idle);
+        }
+    }
+
+    private static long bulkRows(BatchwiseServer server) {
+        StringBuilder text = new StringBuilder();
+        server.metrics().writeTo(text);
+        long rows = 0;
+        Matcher m = BULK_ROWS.matcher(text);
+        while (m.find()) {
+            rows += Long.parseLong(m.group(2));
+        }
+        return rows;
+    }
+
+    private static String upload(HttpClient http, String url, Path input) throws Exception {
+        String boundary = "----batchwise-bench";
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nbatch\r\n--"
+                + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"in.jsonl\"\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/files"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, Files.readAllBytes(input), tail))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return field(res, "id");
+    }
+
+    private String createBatch(HttpClient http, String url, String file) throws Exception {
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/batches"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"input_file_id\":\"" + file + "\",\"endpoint\":"
+                        + "\"/v2/models/" + model + "/infer\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        return field(res, "id");
+    }
+
+    private static String field(HttpResponse<String> res, String name) throws IOException {
+        if (res.statusCode() != 200) {
+            throw new IOException("HTTP " + res.statusCode() + ": " + res.body());
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.body()).get(name).asText();
+    }
+}
