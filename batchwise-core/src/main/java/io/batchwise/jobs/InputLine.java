@@ -31,10 +31,26 @@ public record InputLine(String customId, String method, String url, byte[] body)
             this.error = error;
         }
 
-        /** What is wrong with the line. */
+        /** What is wrong with the line, as the batch's errors report it. */
         public BatchError error() {
             return error;
         }
+    }
+
+    /**
+     * Parses and checks a line given as its bytes (without the line ending), for engines that
+     * read input files their own way, such as the Spark job.
+     *
+     * @param utf8   whether the bytes are valid UTF-8
+     * @param number the line's 1-based number in its file
+     */
+    public static InputLine parse(byte[] bytes, boolean utf8, long number, String endpoint) throws Invalid {
+        return parse(new LineReader.Line(bytes, utf8, number, -1), endpoint);
+    }
+
+    /** {@link #parseValidated(LineReader.Line, String)} for a line given as its bytes. */
+    public static InputLine parseValidated(byte[] bytes, boolean utf8, long number, String endpoint) throws Invalid {
+        return parseValidated(new LineReader.Line(bytes, utf8, number, -1), endpoint);
     }
 
     /**
@@ -42,12 +58,6 @@ public record InputLine(String customId, String method, String url, byte[] body)
      *
      * @param endpoint the batch's endpoint, which every line's url must equal
      */
-    /** Parses a line given as text (the Spark job reads lines as strings). */
-    public static InputLine parse(String text, long line, String endpoint) throws Invalid {
-        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return parse(new LineReader.Line(bytes, true, line, 0), endpoint);
-    }
-
     static InputLine parse(LineReader.Line l, String endpoint) throws Invalid {
         long line = l.number();
         int at = (int) line;

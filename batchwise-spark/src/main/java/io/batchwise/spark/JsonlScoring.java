@@ -3,11 +3,8 @@ package io.batchwise.spark;
 import io.batchwise.jobs.InputLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +50,7 @@ final class JsonlScoring {
                                 Phases phases) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         String endpoint = o.endpoint() != null ? o.endpoint() : "/v2/models/" + o.model() + "/infer";
-        JavaRDD<String> lines = lines(jsc, o.in());
+        JavaRDD<byte[]> lines = lines(jsc, o.in());
         List<LineScan.Report> reports = o.validate() ? validate(jsc, lines, endpoint) : count(lines);
         long[] firstNumber = new long[reports.size()];
         long[] firstIndex = new long[reports.size()];
@@ -72,17 +69,17 @@ final class JsonlScoring {
         int threads = o.intraOpThreads() != null ? o.intraOpThreads() : found.config().intraOpThreads();
         ModelFile file = ModelLocator.forExecutors(o.modelPath(), found, o.shipModel(), threads, spark.sparkContext());
         int batchSize = o.batchSize() != null ? o.batchSize() : found.config().maxBatchSize();
-        LineJob job = new LineJob(BATCH_ID, endpoint, batchSize, file, counters);
+        LineJob job = new LineJob(BATCH_ID, endpoint, batchSize, file, counters, o.validate());
         JavaRDD<Row> rows = lines.mapPartitionsWithIndex((partition, in) -> new LineScorer(in,
                 firstNumber[partition], firstIndex[partition], job, ExecutorModels.lineModel(job.model())), false);
         return spark.createDataFrame(rows, LINES);
     }
 
     /**
-     * The input's physical lines, split so that every task slot gets a share even of a small
-     * file. A line that is not valid UTF-8 becomes null (an {@code invalid_json_line} error).
+     * The input's physical lines, as bytes without their line ending, split so that every task
+     * slot gets a share even of a small file.
      */
-    private static JavaRDD<String> lines(JavaSparkContext jsc, String in) {
+    private static JavaRDD<byte[]> lines(JavaSparkContext jsc, String in) {
         Configuration conf = new Configuration(jsc.hadoopConfiguration());
         try {
             Path path = new Path(in);
@@ -93,28 +90,17 @@ final class JsonlScoring {
             throw new UncheckedIOException("--in: cannot read " + in + ": " + e.getMessage(), e);
         }
         return jsc.newAPIHadoopFile(in, TextInputFormat.class, LongWritable.class, Text.class, conf)
-                .values().map(JsonlScoring::decode);
-    }
-
-    private static String decode(Text text) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(text.getBytes(), 0, text.getLength())).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
+                .values().map(text -> Arrays.copyOf(text.getBytes(), text.getLength()));
     }
 
     /** Each partition's line counts, in partition order. */
-    private static List<LineScan.Report> count(JavaRDD<String> lines) {
+    private static List<LineScan.Report> count(JavaRDD<byte[]> lines) {
         return lines.mapPartitionsWithIndex((partition, in) -> {
             long physical = 0;
             long requests = 0;
             while (in.hasNext()) {
-                String line = in.next();
                 physical++;
-                requests += line != null && LineScorer.blank(line) ? 0 : 1;
+                requests += LineScorer.blank(in.next()) ? 0 : 1;
             }
             return List.of(new LineScan.Report(partition, physical, requests, List.of())).iterator();
         }, false).collect();
@@ -128,7 +114,7 @@ final class JsonlScoring {
      *
      * @throws IllegalArgumentException naming up to ten invalid lines and ten repeated ids
      */
-    private static List<LineScan.Report> validate(JavaSparkContext jsc, JavaRDD<String> lines, String endpoint) {
+    private static List<LineScan.Report> validate(JavaSparkContext jsc, JavaRDD<byte[]> lines, String endpoint) {
         CollectionAccumulator<LineScan.Report> accumulator = jsc.sc().collectionAccumulator("batchwise line scan");
         List<Tuple2<String, long[]>> repeated = lines
                 .mapPartitionsWithIndex((partition, in) -> new LineScan(partition, in, endpoint, accumulator), false)
@@ -163,7 +149,8 @@ final class JsonlScoring {
                     return problems;
                 }
                 try {
-                    InputLine.parse(line.text(), firstNumber[r.partition()] + line.line() - 1, endpoint);
+                    InputLine.parse(line.bytes(), LineScorer.utf8(line.bytes()), firstNumber[r.partition()] + line.line() - 1,
+                            endpoint);
                 } catch (InputLine.Invalid e) {
                     problems.add(e.error().message());
                 }

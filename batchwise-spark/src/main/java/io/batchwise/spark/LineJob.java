@@ -10,7 +10,9 @@ import java.io.Serializable;
  * @param batchSize most rows per ONNX Runtime call
  * @param model     where executors find the model
  * @param counters  requests completed and failed, rows predicted
+ * @param validated whether the whole input passed validation before scoring
  */
-record LineJob(String batchId, String endpoint, int batchSize, ModelFile model, RowCounters counters)
+record LineJob(String batchId, String endpoint, int batchSize, ModelFile model, RowCounters counters,
+               boolean validated)
         implements Serializable {
 }

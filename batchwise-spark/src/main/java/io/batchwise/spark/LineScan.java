@@ -23,17 +23,17 @@ final class LineScan implements Iterator<Tuple2<String, long[]>> {
     /**
      * What a partition reported.
      *
-     * @param invalid the first invalid lines: relative line number and text (null when not UTF-8)
+     * @param invalid the first invalid lines: relative line number and bytes
      */
     record Report(int partition, long physical, long requests, List<Invalid> invalid) implements Serializable {
     }
 
     /** An invalid line, by its number relative to its partition's first line (1-based). */
-    record Invalid(long line, String text) implements Serializable {
+    record Invalid(long line, byte[] bytes) implements Serializable {
     }
 
     private final int partition;
-    private final Iterator<String> lines;
+    private final Iterator<byte[]> lines;
     private final String endpoint;
     private final CollectionAccumulator<Report> reports;
     private final List<Invalid> invalid = new ArrayList<>();
@@ -42,7 +42,7 @@ final class LineScan implements Iterator<Tuple2<String, long[]>> {
     private long requests;
     private boolean reported;
 
-    LineScan(int partition, Iterator<String> lines, String endpoint, CollectionAccumulator<Report> reports) {
+    LineScan(int partition, Iterator<byte[]> lines, String endpoint, CollectionAccumulator<Report> reports) {
         this.partition = partition;
         this.lines = lines;
         this.endpoint = endpoint;
@@ -52,18 +52,18 @@ final class LineScan implements Iterator<Tuple2<String, long[]>> {
     @Override
     public boolean hasNext() {
         while (next == null && lines.hasNext()) {
-            String text = lines.next();
+            byte[] line = lines.next();
             physical++;
-            if (text != null && LineScorer.blank(text)) {
+            if (LineScorer.blank(line)) {
                 continue;
             }
             requests++;
             try {
-                next = new Tuple2<>(InputLine.parse(text, physical, endpoint).customId(),
+                next = new Tuple2<>(InputLine.parse(line, LineScorer.utf8(line), physical, endpoint).customId(),
                         new long[] {1, partition, physical});
             } catch (InputLine.Invalid e) {
                 if (invalid.size() < KEPT_INVALID) {
-                    invalid.add(new Invalid(physical, text));
+                    invalid.add(new Invalid(physical, line));
                 }
             }
         }

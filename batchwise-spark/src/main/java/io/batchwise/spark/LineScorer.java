@@ -12,17 +12,20 @@ import io.batchwise.runtime.LoadedModel;
 import io.batchwise.runtime.ModelNotFound;
 import io.batchwise.tensor.Rows;
 import io.batchwise.tensor.Tensor;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
@@ -31,8 +34,8 @@ import org.apache.spark.sql.RowFactory;
  * writing exactly what {@code batch run} writes for each line: the same ids (derived from the
  * batch id and the line's index), the same response bodies (the line's endpoint encodes them),
  * the same error lines. Lines are parsed and prepared as they arrive and run as ONNX Runtime
- * calls of up to {@code batchSize} rows, requests grouped by input shape the way the scheduler
- * buckets them; one batch of lines is held at a time.
+ * calls of up to {@code batchSize} rows, grouped as {@code batch run}'s full-batch runner
+ * groups them; one batch of lines is held at a time.
  */
 final class LineScorer implements Iterator<Row> {
     /** One line on its way. */
@@ -52,7 +55,7 @@ final class LineScorer implements Iterator<Row> {
         }
     }
 
-    private final Iterator<String> lines;
+    private final Iterator<byte[]> lines;
     private final LineJob job;
     private final LineModel model;
     private final BatchEndpoint endpoint;
@@ -62,12 +65,12 @@ final class LineScorer implements Iterator<Row> {
     private long index;
 
     /**
-     * @param lines       the partition's physical lines: blank ones as they are, null for a
-     *                    line that is not valid UTF-8
+     * @param lines       the partition's physical lines, blank ones included, as bytes without
+     *                    their line ending
      * @param firstNumber the 1-based number of the partition's first line in the file
      * @param firstIndex  the 0-based index of its first request among all requests
      */
-    LineScorer(Iterator<String> lines, long firstNumber, long firstIndex, LineJob job, LineModel model) {
+    LineScorer(Iterator<byte[]> lines, long firstNumber, long firstIndex, LineJob job, LineModel model) {
         this.lines = lines;
         this.job = job;
         this.model = model;
@@ -97,12 +100,12 @@ final class LineScorer implements Iterator<Row> {
         List<Slot> slots = new ArrayList<>();
         long rows = 0;
         while (rows < job.batchSize() && slots.size() < job.batchSize() && lines.hasNext()) {
-            String text = lines.next();
+            byte[] line = lines.next();
             number++;
-            if (text != null && blank(text)) {
+            if (blank(line)) {
                 continue;
             }
-            Slot s = prepare(text, number, index++);
+            Slot s = prepare(line, number, index++);
             slots.add(s);
             rows += s.call != null && s.failure == null ? s.rows : 0;
         }
@@ -112,10 +115,12 @@ final class LineScorer implements Iterator<Row> {
         }
     }
 
-    private Slot prepare(String text, long lineNumber, long lineIndex) {
+    private Slot prepare(byte[] bytes, long lineNumber, long lineIndex) {
         Slot s = new Slot(lineNumber, lineIndex);
         try {
-            InputLine line = InputLine.parse(text, lineNumber, job.endpoint());
+            // a validated file's lines take the fast path that does not tokenize the body
+            InputLine line = job.validated() ? InputLine.parseValidated(bytes, utf8(bytes), lineNumber, job.endpoint())
+                    : InputLine.parse(bytes, utf8(bytes), lineNumber, job.endpoint());
             s.customId = line.customId();
             s.call = endpoint.prepare(line.url(), line.body());
             LoadedModel m = model.model();
@@ -133,46 +138,44 @@ final class LineScorer implements Iterator<Row> {
         return s;
     }
 
-    /** Runs the prepared lines, one ONNX Runtime call per input-shape bucket. */
+    /**
+     * Runs the prepared lines, one ONNX Runtime call per group of lines with the same input
+     * shapes and requested outputs, as {@code batch run}'s full-batch runner groups them; a call
+     * that fails is rerun line by line, so one bad line fails alone.
+     */
     private void run(List<Slot> slots) {
-        Map<String, List<Slot>> buckets = new LinkedHashMap<>();
+        Map<String, List<Slot>> groups = new LinkedHashMap<>();
         for (Slot s : slots) {
             if (s.call != null && s.failure == null) {
-                buckets.computeIfAbsent(bucket(s.call.request()), k -> new ArrayList<>()).add(s);
+                groups.computeIfAbsent(key(s.call.request()), k -> new ArrayList<>()).add(s);
             }
         }
-        for (List<Slot> bucket : buckets.values()) {
-            List<List<Tensor>> inputs = new ArrayList<>(bucket.size());
-            Set<String> outputs = new LinkedHashSet<>();
-            boolean all = false;
-            for (Slot s : bucket) {
-                inputs.add(s.call.request().inputs());
-                all |= s.call.request().outputs().isEmpty();
-                outputs.addAll(s.call.request().outputs());
+        groups.values().forEach(this::runGroup);
+    }
+
+    private void runGroup(List<Slot> group) {
+        List<List<Tensor>> inputs = new ArrayList<>(group.size());
+        group.forEach(s -> inputs.add(s.call.request().inputs()));
+        List<List<Tensor>> results;
+        try {
+            results = model.pool().runRequests(inputs, Set.copyOf(group.get(0).call.request().outputs()));
+        } catch (RuntimeException e) {
+            if (group.size() == 1) {
+                group.get(0).failure = e;
+            } else {
+                group.forEach(s -> runGroup(List.of(s)));
             }
-            List<List<Tensor>> results;
-            try {
-                results = model.pool().runRequests(inputs, all ? Set.of() : outputs);
-            } catch (RuntimeException e) {
-                bucket.forEach(s -> s.failure = e);
-                continue;
-            }
-            for (int i = 0; i < bucket.size(); i++) {
-                respond(bucket.get(i), results.get(i));
-            }
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            respond(group.get(i), results.get(i));
         }
     }
 
     private void respond(Slot s, List<Tensor> outputs) {
-        InferenceRequest request = s.call.request();
-        List<Tensor> selected = new ArrayList<>();
-        for (Tensor t : outputs) {
-            if (request.outputs().isEmpty() || request.outputs().contains(t.name())) {
-                selected.add(t);
-            }
-        }
         try {
-            String body = s.call.responseBody(new InferenceResponse(request.id(), model.model().name(), version, selected));
+            String body = s.call.responseBody(new InferenceResponse(s.call.request().id(), model.model().name(), version,
+                    outputs));
             s.body = body.indexOf('\n') < 0 && body.indexOf('\r') < 0 ? body : body.replace("\r", "").replace("\n", "");
         } catch (RuntimeException e) {
             s.failure = e;
@@ -203,20 +206,36 @@ final class LineScorer implements Iterator<Row> {
                 ok ? OutputCommit.OUTPUT : OutputCommit.ERRORS);
     }
 
-    /** The scheduler's shape bucket: each input's name and row shape, in request order. */
-    private static String bucket(InferenceRequest request) {
+    /** Input names, types and row shapes, and the requested outputs: lines that can share a run. */
+    private static String key(InferenceRequest request) {
         StringBuilder b = new StringBuilder();
         for (Tensor t : request.inputs()) {
-            b.append(t.name()).append(Arrays.toString(Rows.rowShape(t.shape()))).append(';');
+            b.append(t.name()).append(':').append(t.type()).append(Arrays.toString(Rows.rowShape(t.shape()))).append(';');
         }
-        return b.toString();
+        return b.append(new TreeSet<>(request.outputs())).toString();
     }
 
-    static boolean blank(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
+    /** A line of spaces and tabs only carries no request (as {@code batch run} reads files). */
+    static boolean blank(byte[] line) {
+        for (byte c : line) {
             if (c != ' ' && c != '\t') {
                 return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a line's bytes are valid UTF-8; JSON lines are nearly always ASCII, the rest pay a strict decode. */
+    static boolean utf8(byte[] line) {
+        for (byte c : line) {
+            if (c < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(line));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
             }
         }
         return true;

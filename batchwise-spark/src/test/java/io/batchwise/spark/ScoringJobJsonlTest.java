@@ -35,6 +35,7 @@ class ScoringJobJsonlTest {
     static void start() throws Exception {
         models = dir.resolve("models");
         DemoModels.writeTiny(models);
+        DemoModels.writeEmbedder(models);
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < LINES; i++) {
             if (i == 10) {
@@ -60,7 +61,11 @@ class ScoringJobJsonlTest {
     }
 
     private static JobOptions options(Path in, String out, long failAfter) {
-        return new JobOptions("tiny", models.toString(), in.toString(), out, null, null, 8, null, null, true,
+        return options(in, out, failAfter, null);
+    }
+
+    private static JobOptions options(Path in, String out, long failAfter, Boolean shipModel) {
+        return new JobOptions("tiny", models.toString(), in.toString(), out, null, null, 8, null, shipModel, true,
                 PriceSheet.builtIn(), null, failAfter);
     }
 
@@ -115,11 +120,39 @@ class ScoringJobJsonlTest {
     @Test
     void run_firstAttemptOfEveryTaskFailsMidway_retriedWithoutDuplicates() {
         String out = dir.resolve("spark-retried").toString();
-        JobSummary summary = ScoringJob.run(spark, options(input, out, 7));
+        // shipped: the executors open the job's copy of the model, as on a cluster
+        JobSummary summary = ScoringJob.run(spark, options(input, out, 7, true));
         assertSameLines(expectedOutput, TestLines.byCustomId(Path.of(out, "output")));
         assertSameLines(expectedErrors, TestLines.byCustomId(Path.of(out, "errors")));
         assertEquals(LINES - 1, summary.completed());
         assertTrue(summary.usage().failedAttempts() >= 1, "a task attempt failed and was retried");
+    }
+
+    @Test
+    void run_embeddingsLines_sameAsBatchRun() throws Exception {
+        Path in = dir.resolve("embed.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String input = i == 5 ? "[\"two\", \"texts\"]" : "\"text number " + i + "\"";
+            lines.add("{\"custom_id\":\"e" + i + "\",\"method\":\"POST\",\"url\":\"/v1/embeddings\","
+                    + "\"body\":{\"model\":\"" + (i == 9 ? "tiny" : "embedder") + "\",\"input\":" + input + "}}");
+        }
+        Files.write(in, lines);
+        Path expected = dir.resolve("batch-run-embed/out.jsonl");
+        Files.createDirectories(expected.getParent());
+        assertEquals(0, Main.run("batch", "run", "--model", "embedder", "--endpoint", "/v1/embeddings", "--models",
+                models.toString(), "--in", in.toString(), "--out", expected.toString()));
+        String out = dir.resolve("spark-embed").toString();
+        JobSummary summary = ScoringJob.run(spark, new JobOptions("embedder", models.toString(), in.toString(), out,
+                null, "/v1/embeddings", null, null, null, true, PriceSheet.builtIn(), null, -1));
+        Map<String, JsonNode> output = TestLines.byCustomId(Path.of(out, "output"));
+        Map<String, JsonNode> errors = TestLines.byCustomId(Path.of(out, "errors"));
+        assertSameLines(TestLines.byCustomId(expected), output);
+        assertSameLines(TestLines.byCustomId(dir.resolve("batch-run-embed/out.errors.jsonl")), errors);
+        assertEquals(11, output.size());
+        assertEquals(384, output.get("e0").at("/response/body/data/0/embedding").size());
+        assertEquals(1, errors.size(), "line e9 names another model");
+        assertEquals(12, summary.rows(), "line e5 embeds two texts");
     }
 
     @Test
