@@ -35,8 +35,9 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     private static final Duration MIN_DURATION = Duration.ofSeconds(5);
 
-    @Option(names = "--duration", defaultValue = "60s", description = "Length of the measured phases (default ${DEFAULT-VALUE}): live traffic gets 20%% each, the batch"
-                    + " job is sized to 12%%; start-up and the job's own run time come on top.")
+    @Option(names = "--duration", defaultValue = "60s", description = "Length of the measured phases (default ${DEFAULT-VALUE}): the three live phases get 18%% each,"
+                    + " the batch job is sized to fit the rest alone and beside live traffic; on a busy machine the"
+                    + " batch phases can run over. Start-up comes on top.")
     String duration;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the numbers as JSON.")
@@ -106,7 +107,8 @@ public final class DemoCommand implements Callable<Integer> {
             Files.writeString(j, DemoJson.write(result), StandardCharsets.UTF_8);
             out.println("json:   " + j);
         }
-        out.printf(Locale.ROOT, "done in %.0f s; the server is stopped.%n", (System.nanoTime() - begin) / 1e9);
+        out.printf(Locale.ROOT, "done in %.0f s (load average now %s); the server is stopped.%n",
+                (System.nanoTime() - begin) / 1e9, DemoRun.loadAverage());
         return 0;
     }
 

@@ -39,20 +39,23 @@ import java.util.function.Consumer;
  * The demo's phases, one after another on one in-process server, each on its own slice of the
  * duration:
  *
- *   real-time       scorer-realtime (policy none)  bursty interactive traffic         0.2 D
- *   micro-batch     scorer (policy slo)            the same traffic                   0.2 D
- *   near-real-time  scorer                         deferred rows, budget 2 s          0.2 D
- *   batch           scorer-batch                   a Batches API job, alone           ~0.12 D of work
+ *   real-time       scorer-realtime (policy none)  bursty interactive traffic         0.18 D
+ *   micro-batch     scorer (policy slo)            the same traffic                   0.18 D
+ *   near-real-time  scorer                         deferred rows, budget 2 s          0.18 D
+ *   batch           scorer-batch                   a Batches API job, alone           0.07 D of work
  *   batch+live      scorer                         the same job + the interactive traffic
  *
- * The traffic is sized from this machine's own speed, measured at start: one-row run time t1
- * (the ledger's busy seconds per run over a few sequential requests) and the warm-up's time for
- * a full batch. Interactive traffic averages 0.3 / t1 requests per second in bursts of four
- * times that (a one-second square wave), so at its peaks it asks 1.2x what one row per run can
- * serve: the burst real-time capacity must be provisioned for. Near-real-time gets as many rows
- * as half of the instance's full-batch throughput: what a budget of seconds lets one instance
- * carry. The job holds 0.12 D of work at the rows per busy second near-real-time measured. The
- * batch phases take as long as the job takes; everything runs after a short HTTP warm-up.
+ * The traffic is sized from this machine's own speed, measured at start: the one-row and the
+ * full-batch run time (the ledger's busy seconds per run over a few sequential requests).
+ * Interactive traffic averages 0.2 / t1 requests per second in bursts of four times that (a
+ * one-second square wave), so at its peaks it asks 80% of what one row per run can serve on an
+ * otherwise idle instance (less is left: HTTP and the load generator share the machine): the
+ * burst real-time capacity must be provisioned for. Near-real-time gets 40% of the instance's
+ * full-batch throughput (HTTP and the load generator share the machine): what a budget of
+ * seconds lets one instance carry. The job holds 0.07 D of work at the rows per busy second near-real-time measured. The
+ * batch phases take as long as the job takes: alone about that long, beside live traffic several
+ * times longer (bulk runs stay small there, so as not to delay live requests), which is what the
+ * rest of D is for. Everything runs after a short HTTP warm-up.
  *
  * Cost per 1k comes from the ledger over each phase (see LedgerWindow): a mode alone on its
  * model pays all of that model's capacity in the window, idle included; the batch job alongside
@@ -61,10 +64,10 @@ import java.util.function.Consumer;
  */
 final class DemoRun {
     static final double PEAK_TO_AVERAGE = 4;
-    static final double INTERACTIVE_LOAD = 0.3;
-    static final double DEFERRED_LOAD = 0.5;
-    static final double JOB_SHARE = 0.12;
-    static final double LIVE_PHASE_SHARE = 0.2;
+    static final double INTERACTIVE_LOAD = 0.2;
+    static final double DEFERRED_LOAD = 0.4;
+    static final double JOB_SHARE = 0.07;
+    static final double LIVE_PHASE_SHARE = 0.18;
     static final int ROWS_PER_LINE = 8;
     static final int MAX_JOB_ROWS = 16_384;
     static final Duration DEFERRED_BUDGET = Duration.ofSeconds(2);
@@ -163,7 +166,8 @@ final class DemoRun {
         Pool pool = server.ledger().priceSheet().pool(
                 server.registry().ready(DemoRepository.LIVE, null).config().pool()).orElse(null);
         List<String> s = new ArrayList<>();
-        s.add(String.format(Locale.ROOT, "machine: one-row run %.2f ms, %d-row run %.1f ms (%,.0f rows/s)",
+        s.add(String.format(Locale.ROOT, "machine: %d cores, load average %s; one-row run %.2f ms, %d-row run %.1f ms"
+                        + " (%,.0f rows/s)", Runtime.getRuntime().availableProcessors(), loadAverage(),
                 t.oneRowSeconds() * 1e3, t.maxBatch(), t.fullBatchSeconds() * 1e3, t.fullBatchRowsPerSecond()));
         if (pool != null) {
             s.add(String.format(Locale.ROOT, "price: %s %s %.5f/h for %d cores; each deployment: 1 instance x %d threads",
@@ -258,12 +262,13 @@ final class DemoRun {
                 });
                 liveTraffic = side.submit(() -> g.run(load, done::get));
             }
+            // The window covers the makespan, validation of the file included: a deployment of its own
+            // is paid while the job waits for that too.
             LedgerWindow window = LedgerWindow.open(server.ledger(), model);
             long start = System.nanoTime();
-            JsonNode created = batches.create(fileId, endpoint);
-            String id = created.get("id").asText();
-            BatchProgress progress = new BatchProgress(mode, start);
-            JsonNode end = batches.await(id, Duration.ofMinutes(10).plus(duration.multipliedBy(5)), POLL, progress);
+            String id = batches.create(fileId, endpoint).get("id").asText();
+            JsonNode end = batches.await(id, Duration.ofMinutes(10).plus(duration.multipliedBy(5)), POLL,
+                    new BatchProgress(start));
             long makespan = System.nanoTime() - start;
             LedgerWindow.Usage u = window.close(ServiceClass.BULK, alongside == null);
             done.set(true);
@@ -296,13 +301,11 @@ final class DemoRun {
 
     /** Prints a batch's status changes and its progress in quarters. */
     private final class BatchProgress implements Consumer<JsonNode> {
-        private final DemoMode mode;
         private final long start;
         private String status = "";
         private int quarter;
 
-        BatchProgress(DemoMode mode, long start) {
-            this.mode = mode;
+        BatchProgress(long start) {
             this.start = start;
         }
 
@@ -327,10 +330,7 @@ final class DemoRun {
         LoadedModel batch = server.registry().ready(DemoRepository.BATCH, null);
         double t1 = oneRowSeconds(realtime);
         int max = batch.config().maxBatchSize();
-        double tMax = server.scheduler().predictSeconds(DemoRepository.BATCH, max);
-        if (!(tMax > 0)) {
-            tMax = t1 * max; // no warm-up figure: assume no gain from batching (sizes the job small)
-        }
+        double tMax = fullBatchSeconds(batch);
         double rate = Math.max(2, Math.min(400, INTERACTIVE_LOAD / t1));
         LoadedModel live = server.registry().ready(DemoRepository.LIVE, null);
         Duration budget = Duration.ofNanos(Math.max(live.config().latencyTarget().toNanos(), (long) (10 * t1 * 1e9)));
@@ -343,21 +343,33 @@ final class DemoRun {
      * as busy seconds per run (client-side time would add the scheduler's and HTTP's overhead).
      */
     private double oneRowSeconds(LoadedModel model) throws Exception {
-        InferenceRequest one = new InferenceRequest("calibrate", List.of(zeros(model.signature().inputs().get(0), 1)),
-                List.of(), Map.of());
-        LedgerWindow window = LedgerWindow.open(server.ledger(), model.name());
+        double t = secondsPerRun(model, 1, 40);
+        return t > 0 ? t : 0.005;
+    }
+
+    /** The same for runs of {@code max_batch_size} rows, as bulk work on the batch deployment. */
+    private double fullBatchSeconds(LoadedModel model) throws Exception {
+        double t = secondsPerRun(model, model.config().maxBatchSize(), 6);
+        return t > 0 ? t : server.scheduler().predictSeconds(model.name(), model.config().maxBatchSize());
+    }
+
+    private double secondsPerRun(LoadedModel model, int rows, int runs) throws Exception {
+        InferenceRequest request = new InferenceRequest("calibrate",
+                List.of(zeros(model.signature().inputs().get(0), rows)), List.of(), Map.of());
         // A generous budget: on a busy machine a lone request can outlast the model's target, and
         // here only the run time matters.
-        Submission calibrate = new Submission(one, ServiceClass.INTERACTIVE, Duration.ofSeconds(10), null, null);
-        for (int i = 0; i < 40; i++) {
+        ServiceClass cls = rows == 1 ? ServiceClass.INTERACTIVE : ServiceClass.BULK;
+        Submission calibrate = new Submission(request, cls, Duration.ofSeconds(10), null, null);
+        LedgerWindow window = LedgerWindow.open(server.ledger(), model.name());
+        for (int i = 0; i < runs; i++) {
             try {
                 server.scheduler().submit(model.name(), null, calibrate).get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
                 // refused or late: the ledger times only the runs that happened
             }
         }
-        LedgerWindow.Usage u = window.close(ServiceClass.INTERACTIVE, true);
-        return u.runs() == 0 ? 0.005 : u.busySeconds() / u.runs();
+        LedgerWindow.Usage u = window.close(cls, true);
+        return u.runs() == 0 ? 0 : u.busySeconds() / u.runs();
     }
 
     private static Tensor zeros(TensorSpec spec, int rows) {
@@ -413,7 +425,7 @@ final class DemoRun {
         out.accept(line);
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         double l = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         return l < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", l);
     }

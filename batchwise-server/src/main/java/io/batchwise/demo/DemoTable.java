@@ -32,10 +32,14 @@ final class DemoTable {
         StringBuilder out = new StringBuilder();
         DemoResult.ModeLine micro = r.mode(DemoMode.MICRO_BATCH);
         DemoResult.Live live = r.liveDuringBatch();
-        out.append("utilization: busy / provisioned seconds of the mode's instance during its phase (the ledger).\n")
+        out.append("utilization: busy / provisioned seconds of the mode's instance during its phase (the ledger);"
+                        + " batch modes: from POST /v1/batches to completed, validation included.\n")
                 .append("cost per 1k rows: what the instance cost during the phase, idle time included, / rows served;\n")
                 .append("  batch+live: the job's rows pay their busy time, the live traffic that keeps the capacity warm"
                         + " pays the idle time.\n")
+                .append("real-time vs micro-batch: the same traffic on one instance costs about the same per row; micro-"
+                        + "batching serves it with less busy time, the headroom that lets fewer instances carry a peak"
+                        + " (see the planner below).\n")
                 .append("latency: live modes per request, from its scheduled send time; batch modes: the job's makespan"
                         + " (POST /v1/batches to completed), when its results are available.\n");
         out.append(String.format(Locale.ROOT, "shed: real-time %.1f%%, micro-batch %.1f%%, near-real-time %.1f%% of requests"
