@@ -28,10 +28,10 @@ import picocli.CommandLine.Option;
  * leaves nothing running.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure what each serving mode costs on this machine: real-time, micro-batch, near-real-time,",
-                "a batch job, and the job alongside live traffic, all on the demo scorer served by the real server",
-                "(in process, on a free loopback port, built-in price sheet). Prints the table and the planner's",
-                "advice, and writes an HTML report with charts."})
+        description = "Measure what each serving mode costs on this machine: real-time, micro-batch, near-real-time,"
+                + " a batch job, and the job alongside live traffic, all on the demo scorer served by the real server"
+                + " (in process, on a free loopback port, built-in price sheet). Prints the table and the planner's"
+                + " advice, and writes an HTML report with charts.")
 public final class DemoCommand implements Callable<Integer> {
     private static final Duration MIN_DURATION = Duration.ofSeconds(5);
 
@@ -53,9 +53,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Duration d = Durations.parse("--duration", duration);
+        Duration d;
+        try {
+            d = Durations.parse("--duration", duration);
+        } catch (InvalidConfig e) {
+            return usageError(e.getMessage());
+        }
         if (d.compareTo(MIN_DURATION) < 0) {
-            throw new InvalidConfig("--duration: must be at least 5s to measure five modes (got " + duration + ")");
+            return usageError("--duration: must be at least 5s to measure five modes (got " + duration + ")");
         }
         PrintStream out = System.out;
         Path dataDir = data.toAbsolutePath().normalize();
@@ -110,6 +115,12 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "done in %.0f s (load average now %s); the server is stopped.%n",
                 (System.nanoTime() - begin) / 1e9, DemoRun.loadAverage());
         return 0;
+    }
+
+    /** A user's mistake: one line on stderr and exit code 2, not a stack trace. */
+    private static int usageError(String message) {
+        System.err.println("error: " + message);
+        return 2;
     }
 
     /** What the batch job would cost per 1k on the spot twin of its pool, when the sheet has one. */

@@ -6,20 +6,9 @@ import io.batchwise.bench.LoadResult;
 import io.batchwise.cli.BatchwiseServer;
 import io.batchwise.ledger.CostLedger;
 import io.batchwise.ledger.Pool;
-import io.batchwise.runtime.InferenceRequest;
-import io.batchwise.runtime.LoadedModel;
-import io.batchwise.runtime.TensorSpec;
 import io.batchwise.schedule.ServiceClass;
-import io.batchwise.schedule.Submission;
-import io.batchwise.tensor.DataType;
-import io.batchwise.tensor.Tensor;
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,15 +34,9 @@ import java.util.function.Consumer;
  *   batch           scorer-batch                   a Batches API job, alone           0.07 D of work
  *   batch+live      scorer                         the same job + the interactive traffic
  *
- * The traffic is sized from this machine's own speed, measured at start: the one-row and the
- * full-batch run time (the ledger's busy seconds per run over a few sequential requests).
- * Interactive traffic averages 0.2 / t1 requests per second in bursts of four times that (a
- * one-second square wave), so at its peaks it asks 80% of what one row per run can serve on an
- * otherwise idle instance (less is left: HTTP and the load generator share the machine): the
- * burst real-time capacity must be provisioned for. Near-real-time gets 40% of the instance's
- * full-batch throughput (HTTP and the load generator share the machine): what a budget of
- * seconds lets one instance carry. The job holds 0.07 D of work at the rows per busy second near-real-time measured. The
- * batch phases take as long as the job takes: alone about that long, beside live traffic several
+ * The traffic is sized from this machine's own speed, measured at start (see Traffic). The job
+ * holds 0.07 D of work at the rows per busy second the near-real-time phase reached. The batch
+ * phases take as long as the job takes: alone about that long, beside live traffic several
  * times longer (bulk runs stay small there, so as not to delay live requests), which is what the
  * rest of D is for. Everything runs after a short HTTP warm-up.
  *
@@ -64,8 +47,6 @@ import java.util.function.Consumer;
  */
 final class DemoRun {
     static final double PEAK_TO_AVERAGE = 4;
-    static final double INTERACTIVE_LOAD = 0.2;
-    static final double DEFERRED_LOAD = 0.4;
     static final double JOB_SHARE = 0.07;
     static final double LIVE_PHASE_SHARE = 0.18;
     static final int ROWS_PER_LINE = 8;
@@ -90,14 +71,6 @@ final class DemoRun {
         this.url = "http://127.0.0.1:" + server.port();
     }
 
-    /** The traffic of this run, sized from the machine's measured speed. */
-    record Traffic(double oneRowSeconds, double fullBatchSeconds, int maxBatch, double rate, Duration budget,
-                   int deferredRowsPerRequest) {
-        double fullBatchRowsPerSecond() {
-            return maxBatch / fullBatchSeconds;
-        }
-    }
-
     DemoResult run() throws Exception {
         CostLedger ledger = server.ledger();
         Map<String, String> machine = new LinkedHashMap<>();
@@ -105,7 +78,7 @@ final class DemoRun {
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         machine.put("java", System.getProperty("java.version"));
         machine.put("load_average_start", loadAverage());
-        Traffic t = traffic();
+        Traffic t = Traffic.measure(server);
         warmUp(t);
         machine.put("one_row_run_ms", String.format(Locale.ROOT, "%.2f", t.oneRowSeconds() * 1e3));
         machine.put("full_batch_run_ms", String.format(Locale.ROOT, "%.1f", t.fullBatchSeconds() * 1e3));
@@ -151,7 +124,8 @@ final class DemoRun {
     }
 
     private String upload(BatchClient batches, String model, int rows) throws Exception {
-        Path input = jobFile(model, rows);
+        Path input = JobFile.write(work.resolve(model + ".jsonl"), model,
+                server.registry().ready(model, null).signature().inputs().get(0), rows, ROWS_PER_LINE);
         try {
             String id = batches.upload(input);
             say(String.format(Locale.ROOT, "          %-15s uploaded %,d rows in %,d lines for %s (%.1f MB) via POST /v1/files",
@@ -322,99 +296,6 @@ final class DemoRun {
                         (System.nanoTime() - start) / 1e9, s, completed, total));
             }
         }
-    }
-
-    /** Measures the machine and sizes the traffic from it. */
-    private Traffic traffic() throws Exception {
-        LoadedModel realtime = server.registry().ready(DemoRepository.REAL_TIME, null);
-        LoadedModel batch = server.registry().ready(DemoRepository.BATCH, null);
-        double t1 = oneRowSeconds(realtime);
-        int max = batch.config().maxBatchSize();
-        double tMax = fullBatchSeconds(batch);
-        double rate = Math.max(2, Math.min(400, INTERACTIVE_LOAD / t1));
-        LoadedModel live = server.registry().ready(DemoRepository.LIVE, null);
-        Duration budget = Duration.ofNanos(Math.max(live.config().latencyTarget().toNanos(), (long) (10 * t1 * 1e9)));
-        int deferredRows = (int) Math.max(1, Math.min(max / 2, Math.round(DEFERRED_LOAD * max / tMax / rate)));
-        return new Traffic(t1, tMax, max, rate, budget, deferredRows);
-    }
-
-    /**
-     * The one-row service time: single-row requests sent one after another, timed by the ledger
-     * as busy seconds per run (client-side time would add the scheduler's and HTTP's overhead).
-     */
-    private double oneRowSeconds(LoadedModel model) throws Exception {
-        double t = secondsPerRun(model, 1, 40);
-        return t > 0 ? t : 0.005;
-    }
-
-    /** The same for runs of {@code max_batch_size} rows, as bulk work on the batch deployment. */
-    private double fullBatchSeconds(LoadedModel model) throws Exception {
-        double t = secondsPerRun(model, model.config().maxBatchSize(), 6);
-        return t > 0 ? t : server.scheduler().predictSeconds(model.name(), model.config().maxBatchSize());
-    }
-
-    private double secondsPerRun(LoadedModel model, int rows, int runs) throws Exception {
-        InferenceRequest request = new InferenceRequest("calibrate",
-                List.of(zeros(model.signature().inputs().get(0), rows)), List.of(), Map.of());
-        // A generous budget: on a busy machine a lone request can outlast the model's target, and
-        // here only the run time matters.
-        ServiceClass cls = rows == 1 ? ServiceClass.INTERACTIVE : ServiceClass.BULK;
-        Submission calibrate = new Submission(request, cls, Duration.ofSeconds(10), null, null);
-        LedgerWindow window = LedgerWindow.open(server.ledger(), model.name());
-        for (int i = 0; i < runs; i++) {
-            try {
-                server.scheduler().submit(model.name(), null, calibrate).get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                // refused or late: the ledger times only the runs that happened
-            }
-        }
-        LedgerWindow.Usage u = window.close(cls, true);
-        return u.runs() == 0 ? 0 : u.busySeconds() / u.runs();
-    }
-
-    private static Tensor zeros(TensorSpec spec, int rows) {
-        long[] shape = spec.shape();
-        shape[0] = rows;
-        for (int d = 1; d < shape.length; d++) {
-            shape[d] = shape[d] < 0 ? 1 : shape[d];
-        }
-        int bytes = Math.toIntExact(Tensor.elementCount(shape) * spec.type().byteSize());
-        return Tensor.of(spec.name(), spec.type(), shape, ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN));
-    }
-
-    /**
-     * Writes the job's input: lines of {@link #ROWS_PER_LINE} rows for {@code model}'s KServe
-     * endpoint. Features are small integers (as one-hot or bucketed tabular features are), which
-     * keeps the file, and the JSON the job decodes, small.
-     */
-    private Path jobFile(String model, int rows) throws IOException {
-        TensorSpec input = server.registry().ready(model, null).signature().inputs().get(0);
-        if (input.type() != DataType.FP32 || input.shape().length != 2 || input.shape()[1] < 1) {
-            throw new IllegalStateException("the demo expects the scorer's FP32 [-1, width] input (got " + input + ")");
-        }
-        int width = (int) input.shape()[1];
-        Path file = work.resolve(model + ".jsonl");
-        String[] values = {"-3", "-2", "-1", "0", "1", "2", "3"};
-        String head = "\",\"method\":\"POST\",\"url\":\"/v2/models/" + model + "/infer\",\"body\":{\"inputs\":[{\"name\":\""
-                + input.name() + "\",\"datatype\":\"FP32\",\"shape\":[" + ROWS_PER_LINE + "," + width + "],\"data\":[";
-        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (int line = 0; line < rows / ROWS_PER_LINE; line++) {
-                w.write("{\"custom_id\":\"line-");
-                w.write(Integer.toString(line));
-                w.write(head);
-                for (int r = 0; r < ROWS_PER_LINE; r++) {
-                    int row = line * ROWS_PER_LINE + r;
-                    for (int j = 0; j < width; j++) {
-                        if (r + j > 0) {
-                            w.write(',');
-                        }
-                        w.write(values[Math.floorMod(row * 31 + j * 7 + (row * j >> 3), values.length)]);
-                    }
-                }
-                w.write("]}]}}\n");
-            }
-        }
-        return file;
     }
 
     private double elapsed() {
