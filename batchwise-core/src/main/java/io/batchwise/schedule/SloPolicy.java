@@ -9,7 +9,7 @@ package io.batchwise.schedule;
  * <ol>
  *   <li>n reaches max_batch_size: run now (waiting cannot make the run larger).</li>
  *   <li>Otherwise estimate the latest moment a run can start and still finish by d (less a
- *       reserve of 15% of the request's budget and 1 ms, for the tail beyond p90 and the response):
+ *       reserve of 30% of the request's budget and 1 ms, for the tail beyond p90 and the response):
  *       {@code latest = d - t(n')}, where n' is n plus the rows the arrival rate λ is expected
  *       to add until then, and t is the learned p90 service time ({@link LatencyModel}).
  *       If {@code latest <= now}, run now ("deadline").</li>
@@ -39,7 +39,7 @@ final class SloPolicy implements BatchPolicy {
      * Share of a request's budget kept in reserve for what the p90 does not cover (the slowest
      * tenth of runs, response encoding, the network): waiting may use the rest.
      */
-    private static final double RESERVE = 0.15;
+    private static final double RESERVE = 0.3;
     private static final long TIMER_SLACK_NANOS = 200_000;
     private static final double SILENT_GAPS = 3;
     private final int maxRows;

@@ -72,7 +72,8 @@ public final class PolicySweep {
 
     private Outcome sweep(LoadGenerator gen, Policy policy, double startRate) throws Exception {
         List<LoadResult> probes = new ArrayList<>();
-        gen.run(load(policy, Math.max(1, startRate / 4), Duration.ofSeconds(1)));
+        // Warm the JIT and the latency model first: the first policy measured must not pay for a cold JVM.
+        gen.run(load(policy, startRate, Duration.ofSeconds(4)));
         double pass = 0;
         LoadResult best = null;
         double fail = Double.NaN;
