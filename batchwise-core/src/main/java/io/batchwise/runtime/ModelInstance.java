@@ -166,13 +166,14 @@ public final class ModelInstance implements AutoCloseable {
         if (type == DataType.BYTES) {
             return StringTensors.encode(name, (String[]) flatStrings(value), info.getShape());
         }
+        // getByteBuffer() already returns a fresh copy in native order: on little-endian hosts it
+        // is the tensor's data as is; only big-endian hosts need a second, swapping copy.
         ByteBuffer b = value.getByteBuffer();
-        ByteBuffer le = ByteBuffer.allocate(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
         if (b.order() == ByteOrder.LITTLE_ENDIAN) {
-            le.put(b);
-        } else {
-            NativeOrder.copySwapped(b, le, type.byteSize());
+            return Tensor.of(name, type, info.getShape(), b);
         }
+        ByteBuffer le = ByteBuffer.allocate(b.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+        NativeOrder.copySwapped(b, le, type.byteSize());
         le.flip();
         return Tensor.of(name, type, info.getShape(), le);
     }
