@@ -1,15 +1,13 @@
 package io.batchwise.bench;
 
+import io.batchwise.cli.CapturedRun;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.batchwise.cli.Main;
 import io.batchwise.onnx.DemoModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,10 +21,10 @@ class RawBenchCommandTest {
     @Test
     void raw_json_reportsEverySizeUpToMax() throws Exception {
         DemoModels.writeTiny(dir);
-        Captured c = capture("bench", "raw", "--model", "tiny", "--models", dir.toString(), "--max-batch", "6",
+        CapturedRun c = CapturedRun.of("bench", "raw", "--model", "tiny", "--models", dir.toString(), "--max-batch", "6",
                 "--seconds-per-size", "0.02", "--threads", "1", "--json");
-        assertEquals(0, c.code, c.err);
-        JsonNode root = new ObjectMapper().readTree(c.out);
+        assertEquals(0, c.code(), c.err());
+        JsonNode root = new ObjectMapper().readTree(c.out());
         assertEquals("tiny", root.path("model").asText());
         assertEquals(1, root.path("intra_op_threads").asInt());
         List<Integer> batches = root.path("results").findValues("batch").stream().map(JsonNode::asInt).toList();
@@ -40,19 +38,19 @@ class RawBenchCommandTest {
 
     @Test
     void raw_withoutModels_generatesTheDemoModelAndPrintsATable() {
-        Captured c = capture("bench", "raw", "--model", "tiny", "--max-batch", "2", "--seconds-per-size", "0.02");
-        assertEquals(0, c.code, c.err);
-        assertTrue(c.out.contains("rows/s") && c.out.contains("median ms"), c.out);
-        assertEquals(2 + 2 + 1, c.out.strip().lines().count(), c.out); // title, header, sizes 1 and 2, best
+        CapturedRun c = CapturedRun.of("bench", "raw", "--model", "tiny", "--max-batch", "2", "--seconds-per-size", "0.02");
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("rows/s") && c.out().contains("median ms"), c.out());
+        assertEquals(2 + 2 + 1, c.out().strip().lines().count(), c.out()); // title, header, sizes 1 and 2, best
     }
 
     @Test
     void raw_unknownModel_failsWithAMessage() {
-        Captured c = capture("bench", "raw", "--model", "nope", "--models", dir.toString());
-        assertEquals(1, c.code);
-        assertTrue(c.err.contains("nope"), c.err);
-        assertEquals(2, capture("bench", "raw", "--model", "nope").code);
-        assertEquals(2, capture("bench", "raw", "--model", "tiny", "--max-batch", "0").code);
+        CapturedRun c = CapturedRun.of("bench", "raw", "--model", "nope", "--models", dir.toString());
+        assertEquals(1, c.code());
+        assertTrue(c.err().contains("nope"), c.err());
+        assertEquals(2, CapturedRun.of("bench", "raw", "--model", "nope").code());
+        assertEquals(2, CapturedRun.of("bench", "raw", "--model", "tiny", "--max-batch", "0").code());
     }
 
     @Test
@@ -69,23 +67,4 @@ class RawBenchCommandTest {
         assertEquals(100.0, RawBenchCommand.percentile(new long[] {1, 2, 3, 100}, 0.99));
     }
 
-    record Captured(int code, String out, String err) {
-    }
-
-    /** Runs the program with System.out and System.err captured (tests in a class run one at a time). */
-    static Captured capture(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Captured(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 }

@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.model.ModelSource;
 import io.batchwise.onnx.DemoModels;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +33,8 @@ class CliIT {
     @BeforeAll
     static void writeAndServe() throws Exception {
         repo = dir.resolve("models");
-        Captured demo = capture("models", "demo", "--out", repo.toString());
-        assertEquals(0, demo.code, demo.err);
+        CapturedRun demo = CapturedRun.of("models", "demo", "--out", repo.toString());
+        assertEquals(0, demo.code(), demo.err());
         // Generous budgets: the first requests of a cold JVM on a busy CI machine can outlast the
         // demo's 20-100 ms targets, and this test is about the commands, not deadlines.
         for (String m : DemoModels.NAMES) {
@@ -70,11 +67,11 @@ class CliIT {
     @Test
     void infer_randomDataForEachDemoModel_returns0AndPrintsTheResponse() throws Exception {
         for (String model : DemoModels.NAMES) {
-            Captured c = capture("infer", "--url", url, "--model", model, "--rows", "2");
-            assertEquals(0, c.code, model + ": " + c.out + c.err);
-            JsonNode res = new ObjectMapper().readTree(c.out);
+            CapturedRun c = CapturedRun.of("infer", "--url", url, "--model", model, "--rows", "2");
+            assertEquals(0, c.code(), model + ": " + c.out() + c.err());
+            JsonNode res = new ObjectMapper().readTree(c.out());
             assertEquals(model, res.path("model_name").asText());
-            assertEquals(2, res.path("outputs").get(0).path("shape").get(0).asInt(), c.out);
+            assertEquals(2, res.path("outputs").get(0).path("shape").get(0).asInt(), c.out());
         }
     }
 
@@ -83,19 +80,19 @@ class CliIT {
         Path body = dir.resolve("request.json");
         Files.writeString(body, "{\"id\":\"from-file\",\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\","
                 + "\"shape\":[1,16],\"data\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16]}]}");
-        Captured c = capture("infer", "--url", url, "--model", "tiny", "--input", body.toString());
-        assertEquals(0, c.code, c.out + c.err);
-        assertEquals("from-file", new ObjectMapper().readTree(c.out).path("id").asText());
+        CapturedRun c = CapturedRun.of("infer", "--url", url, "--model", "tiny", "--input", body.toString());
+        assertEquals(0, c.code(), c.out() + c.err());
+        assertEquals("from-file", new ObjectMapper().readTree(c.out()).path("id").asText());
     }
 
     @Test
     void infer_serverRejects_returnsNonZero() throws Exception {
         Path body = dir.resolve("bad.json");
         Files.writeString(body, "{\"inputs\":[]}");
-        Captured c = capture("infer", "--url", url, "--model", "tiny", "--input", body.toString());
-        assertEquals(1, c.code);
-        assertTrue(c.out.contains("\"error\""), c.out);
-        assertTrue(c.err.contains("400"), c.err);
+        CapturedRun c = CapturedRun.of("infer", "--url", url, "--model", "tiny", "--input", body.toString());
+        assertEquals(1, c.code());
+        assertTrue(c.out().contains("\"error\""), c.out());
+        assertTrue(c.err().contains("400"), c.err());
     }
 
     @Test
@@ -106,18 +103,18 @@ class CliIT {
         for (List<String> path : paths) {
             List<String> args = new ArrayList<>(path);
             args.add("--help");
-            Captured c = capture(args.toArray(String[]::new));
-            assertEquals(0, c.code, path + ": " + c.err);
-            assertTrue(c.out.startsWith("Usage: batchwise"), path + ": " + c.out);
-            assertFalse(c.out.contains("${DEFAULT-VALUE}"), c.out);
+            CapturedRun c = CapturedRun.of(args.toArray(String[]::new));
+            assertEquals(0, c.code(), path + ": " + c.err());
+            assertTrue(c.out().startsWith("Usage: batchwise"), path + ": " + c.out());
+            assertFalse(c.out().contains("${DEFAULT-VALUE}"), c.out());
         }
     }
 
     @Test
     void unknownCommandOrOption_returnsUsageError() {
-        assertEquals(2, capture("frobnicate").code);
-        assertEquals(2, capture("serve", "--no-such-option").code);
-        assertEquals(2, capture("infer").code); // --model is required
+        assertEquals(2, CapturedRun.of("frobnicate").code());
+        assertEquals(2, CapturedRun.of("serve", "--no-such-option").code());
+        assertEquals(2, CapturedRun.of("infer").code()); // --model is required
     }
 
     private static void collect(CommandLine cmd, List<String> path, List<List<String>> out) {
@@ -131,23 +128,4 @@ class CliIT {
         });
     }
 
-    record Captured(int code, String out, String err) {
-    }
-
-    /** Runs the program with System.out and System.err captured (this class's tests run one at a time). */
-    static Captured capture(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Captured(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 }
