@@ -43,6 +43,7 @@ public final class OnnxRuntime {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(config.intraOpThreads());
             options.setInterOpNumThreads(1);
+            options.addConfigEntry("session.intra_op.allow_spinning", Boolean.getBoolean("batchwise.ort.spin") ? "1" : "0");
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (config.device().kind() == Device.Kind.CUDA) {
                 if (!providers().contains(OrtProvider.CUDA)) {

@@ -23,6 +23,9 @@ public final class LatencyModel {
     private final int[][] sizes;
     private final int[] count;
     private final int[] next;
+    /** {@link #points()} as of the last observation; null once a new one arrives. */
+    private List<double[]> cached;
+    private int efficient;
 
     public LatencyModel(int maxRows) {
         this.maxRows = maxRows;
@@ -47,6 +50,7 @@ public final class LatencyModel {
         sizes[c][next[c]] = rows;
         next[c] = (next[c] + 1) % RING;
         count[c] = Math.min(RING, count[c] + 1);
+        cached = null;
     }
 
     /** True once any run has been observed. */
@@ -84,6 +88,30 @@ public final class LatencyModel {
         return (long) (b[1] + slope * (n - b[0]));
     }
 
+    /**
+     * The size a batch should grow to when rows keep arriving: the n in 1..max_batch_size with
+     * the highest throughput n / t(n). Past it a larger run adds latency and no rows per second
+     * (a model that spills its caches at large sizes gets slower per row). With an untrained or
+     * still-rising curve it is max_batch_size.
+     */
+    public synchronized int efficientSize() {
+        List<double[]> points = points();
+        if (efficient > 0) {
+            return efficient;
+        }
+        int best = maxRows;
+        double bestRate = 0;
+        for (int n = 1; n <= maxRows && !points.isEmpty(); n++) {
+            double rate = n / (double) Math.max(1, predict(points, n));
+            if (rate > bestRate) {
+                bestRate = rate;
+                best = n;
+            }
+        }
+        efficient = best;
+        return best;
+    }
+
     /** Largest row count (at most {@code maxRows}) whose predicted run fits in {@code nanos}; 0 if none. */
     public synchronized int largestWithin(long budgetNanos) {
         // t(n) is non-decreasing, so the sizes that fit are a prefix 1..best: binary search it.
@@ -115,6 +143,14 @@ public final class LatencyModel {
 
     /** (mean size, p90 nanos) per class with data, ascending and made non-decreasing. */
     private List<double[]> points() {
+        if (cached == null) {
+            cached = computePoints();
+            efficient = 0;
+        }
+        return cached;
+    }
+
+    private List<double[]> computePoints() {
         List<double[]> out = new ArrayList<>();
         double floor = 0;
         for (int c = 0; c < nanos.length; c++) {

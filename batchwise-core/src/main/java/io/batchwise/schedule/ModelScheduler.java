@@ -143,7 +143,7 @@ final class ModelScheduler {
 
     /** Rows per nanosecond the instances sustain under this model's policy. */
     private double capacity(LatencyModel lm) {
-        int size = policy instanceof NoBatching ? 1 : config.maxBatchSize();
+        int size = policy instanceof NoBatching ? 1 : lm.efficientSize();
         long t = lm.predict(size);
         return t <= 0 ? Double.POSITIVE_INFINITY : busy.length * (double) size / t;
     }
@@ -264,7 +264,7 @@ final class ModelScheduler {
 
     /** Tops a live batch up with bulk rows while the grown run still finishes before the earliest deadline. */
     private void fillWithBulk(Bucket bucket, Batch batch, LatencyModel lm, long earliest, long now) {
-        long room = config.maxBatchSize() - batch.rows;
+        long room = Math.max(batch.rows, lm.efficientSize()) - batch.rows;
         if (room <= 0 || bucket.bulkRows == 0) {
             return;
         }
@@ -299,7 +299,7 @@ final class ModelScheduler {
                 continue;
             }
             LatencyModel lm = latency(bucket.key);
-            int size = Math.max(1, lm.largestWithin(allowed));
+            int size = Math.max(1, Math.min(lm.efficientSize(), lm.largestWithin(allowed)));
             if (policy instanceof NoBatching) {
                 size = (int) Math.min(size, bucket.bulk.peek().remaining());
             }

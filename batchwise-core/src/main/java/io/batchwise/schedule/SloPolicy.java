@@ -7,7 +7,9 @@ package io.batchwise.schedule;
  * <h2>Design</h2>
  * When an instance is free and a bucket holds n live rows whose earliest deadline is d:
  * <ol>
- *   <li>n reaches max_batch_size: run now (waiting cannot make the run larger).</li>
+ *   <li>n reaches the efficient size: run now. That size is max_batch_size, or the smaller n past
+ *       which t(n) grows as fast as n ({@link LatencyModel#efficientSize()}): waiting for a larger
+ *       run would add latency and no rows per second.</li>
  *   <li>Otherwise estimate the latest moment a run can start and still finish by d (less a
  *       reserve of 30% of the request's budget and 1 ms, for the tail beyond p90 and the response):
  *       {@code latest = d - t(n')}, where n' is n plus the rows the arrival rate λ is expected
@@ -50,16 +52,17 @@ final class SloPolicy implements BatchPolicy {
 
     @Override
     public Decision decide(Bucket bucket, LatencyModel latency, long now) {
+        int target = Math.min(maxRows, latency.efficientSize());
         long queued = bucket.liveRows;
-        if (queued >= maxRows) {
-            return Decision.now(maxRows, "full");
+        if (queued >= target) {
+            return Decision.now(target, "full");
         }
         int n = (int) queued;
         Pending first = bucket.firstLive();
         long deadline = first.deadline - GUARD_NANOS - (long) (RESERVE * (first.deadline - first.arrival));
         double perNano = bucket.rate.perSecond(now) / 1e9;
         long slack = deadline - now;
-        int expected = (int) Math.min(maxRows, n + Math.floor(perNano * Math.max(0, slack - latency.predict(n))));
+        int expected = (int) Math.min(target, n + Math.floor(perNano * Math.max(0, slack - latency.predict(n))));
         long latest = deadline - latency.predict(Math.max(n, expected));
         // Within a timer's slack of the planned start counts as reaching it.
         if (latest <= now + TIMER_SLACK_NANOS) {
@@ -76,7 +79,7 @@ final class SloPolicy implements BatchPolicy {
         if (now >= silentAt) {
             return Decision.now(n, "no-arrivals");
         }
-        long fill = (long) ((maxRows - n) / perNano);
+        long fill = (long) ((target - n) / perNano);
         return Decision.waitUntil(now + Math.max(1, Math.min(Math.min(latest - now, fill), silentAt - now)));
     }
 }

@@ -72,4 +72,36 @@ class LatencyModelTest {
         assertEquals(128, model.largestWithin(200 * MS));
         assertEquals(0, model.largestWithin(MS));
     }
+
+    @Test
+    void efficientSize_whenPerRowCostGrowsPastASize_isThatSize() {
+        // Like the demo scorer: 64 rows in 11 ms, but 128 rows in 25 ms (slower per row).
+        model.observe(1, 2 * MS);
+        model.observe(32, 7 * MS);
+        model.observe(64, 11 * MS);
+        model.observe(128, 25 * MS);
+
+        assertEquals(64, model.efficientSize());
+    }
+
+    @Test
+    void efficientSize_whenThroughputRisesToTheEnd_isMaxBatchSize() {
+        model.observe(1, 2 * MS);
+        model.observe(128, 10 * MS);
+
+        assertEquals(128, model.efficientSize());
+    }
+
+    @Test
+    void efficientSize_followsNewObservations() {
+        model.observe(64, 11 * MS);
+        model.observe(128, 25 * MS);
+        assertEquals(64, model.efficientSize());
+
+        for (int i = 0; i < 32; i++) {
+            model.observe(128, 15 * MS);
+        }
+
+        assertEquals(128, model.efficientSize());
+    }
 }

@@ -61,4 +61,19 @@ class SloPolicyTest {
         assertEquals("full", batches.get(0).reason);
         assertEquals(128, batches.get(0).rows);
     }
+
+    @Test
+    void poll_whenLargerRunsAreSlowerPerRow_dispatchesAtTheEfficientSize() {
+        Fixture scorerLike = Fixture.config(Policy.SLO).maxBatchSize(128).fixture();
+        scorerLike.scheduler.latency().observe(1, 2 * MS);
+        scorerLike.scheduler.latency().observe(64, 11 * MS);
+        scorerLike.scheduler.latency().observe(128, 25 * MS);
+        scorerLike.live(100, 1000 * MS - 1, 0);
+
+        List<Batch> batches = scorerLike.poll(0);
+
+        assertEquals(1, batches.size());
+        assertEquals("full", batches.get(0).reason);
+        assertEquals(64, batches.get(0).rows);
+    }
 }

@@ -6,10 +6,17 @@ import io.batchwise.http.InferCodec;
 import io.batchwise.runtime.InferenceRequest;
 import io.batchwise.tensor.DataType;
 import io.batchwise.tensor.Tensor;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -18,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -30,21 +36,39 @@ import org.HdrHistogram.Histogram;
  * request sent at its scheduled time whether or not earlier ones have answered, latency measured
  * from that scheduled time (so queueing in a slow server is counted, not hidden), recorded in an
  * HdrHistogram. Bodies use the binary tensor extension so the client spends little CPU.
+ *
+ * <p>Each run starts with a warm-up at the same rate (a fifth of the duration, at most 2 s) whose
+ * requests are sent but not counted: it opens the connections the rate needs and lets both JITs
+ * compile the path, which would otherwise put the first second's stalls into the tail.
  */
 public final class LoadGenerator implements AutoCloseable {
+    /** Most connections open at once: enough for every request in flight at the rates a 2-core box takes. */
+    private static final int CONNECTIONS = 256;
+    /** How long a run waits for its last answers before counting the rest as failed. */
+    private static final long REPLY_TIMEOUT_S = 60;
+
+    /** For the few metadata and metrics calls around a run. */
     private final HttpClient client;
-    private final java.util.concurrent.ExecutorService executor;
+    /**
+     * Sends the load: one Vert.x event loop (non-blocking, keep-alive pool), so the generator costs
+     * the machine under test far less CPU per request than a thread-per-call client would.
+     */
+    private final Vertx vertx;
+    private final HttpClientAgent http;
+    private final Context context;
     private final String url;
 
     public LoadGenerator(String url) {
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "bench-http");
-            t.setDaemon(true);
-            return t;
-        });
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        URI u = URI.create(this.url);
+        this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(u.getHost())
+                        .setDefaultPort(u.getPort() > 0 ? u.getPort() : 80).setKeepAlive(true).setTcpNoDelay(true)
+                        .setConnectTimeout(5000),
+                new PoolOptions().setHttp1MaxSize(CONNECTIONS));
+        this.context = vertx.getOrCreateContext();
     }
 
     /**
@@ -97,10 +121,13 @@ public final class LoadGenerator implements AutoCloseable {
         List<CompletableFuture<?>> inflight = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(load.seed());
         long start = System.nanoTime();
-        long end = start + load.duration().toNanos();
+        long measureFrom = start + warmUp(load.duration()).toNanos();
+        long end = measureFrom + load.duration().toNanos();
         double next = start;
         long sent = 0;
-        URI target = URI.create(url + "/v2/models/" + load.model() + "/infer");
+        long issued = 0;
+        long maxLag = 0;
+        String path = URI.create(url).getPath() + "/v2/models/" + load.model() + "/infer";
         while (true) {
             // Inhomogeneous Poisson arrivals by thinning: candidates at the peak rate, each kept
             // with probability rate(t) / peak.
@@ -115,47 +142,67 @@ public final class LoadGenerator implements AutoCloseable {
             long wait = intended - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
+            } else if (intended >= measureFrom) {
+                maxLag = Math.max(maxLag, -wait);
             }
-            EncodedBody body = bodies.get((int) (sent % bodies.size()));
-            HttpRequest.Builder req = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", body.contentType())
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.body()));
+            boolean measured = intended >= measureFrom;
+            EncodedBody body = bodies.get((int) (issued++ % bodies.size()));
+            RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+                    .setIdleTimeout(REPLY_TIMEOUT_S * 1000).putHeader("Content-Type", body.contentType());
             if (body.headerLength() != null) {
-                req.header(EncodedBody.HEADER_LENGTH, body.headerLength().toString());
+                req.putHeader(EncodedBody.HEADER_LENGTH, body.headerLength().toString());
             }
-            sent++;
-            inflight.add(client.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding())
-                    .whenComplete((res, err) -> {
+            if (measured) {
+                sent++;
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            inflight.add(done);
+            // Everything of one call on the client's event loop: a response whose end arrives on
+            // the loop before a body handler set from another thread would never complete.
+            context.runOnContext(v -> http.request(req)
+                    .compose(r -> r.send(Buffer.buffer(body.body())))
+                    .compose(res -> res.body().map(ignored -> res.statusCode()))
+                    .onComplete((status, err) -> {
                         long latency = System.nanoTime() - intended;
-                        if (err == null && res.statusCode() == 200) {
+                        if (!measured) {
+                            // warm-up: not counted
+                        } else if (err == null && status == 200) {
                             ok.incrementAndGet();
                             recorder.recordValue(Math.max(1, latency / 1000));
-                        } else if (err == null && (res.statusCode() == 429 || res.statusCode() == 503)) {
+                        } else if (err == null && (status == 429 || status == 503)) {
                             shed.incrementAndGet();
                         } else {
                             failed.incrementAndGet();
                         }
+                        done.complete(null);
                     }));
         }
-        for (CompletableFuture<?> f : inflight) {
-            try {
-                f.get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // counted as failed by its completion handler
-            }
+        try {
+            CompletableFuture.allOf(inflight.toArray(CompletableFuture[]::new)).get(REPLY_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // Unanswered after the timeout: counted as failed, not waited on.
+            failed.addAndGet(inflight.stream().filter(f -> !f.isDone()).count());
+        } catch (java.util.concurrent.ExecutionException e) {
+            // each call's failure is counted by its completion handler
         }
-        double seconds = Math.min(load.duration().toNanos(), Math.max(1, next - start)) / 1e9;
+        double seconds = Math.min(load.duration().toNanos(), Math.max(1, next - measureFrom)) / 1e9;
         Histogram h = recorder.getIntervalHistogram();
         MetricsScrape.RunRows after = MetricsScrape.runRows(client, url, load.model());
         double rowsPerRun = after.meanSince(before);
         return new LoadResult(load.model(), load.rate(), seconds, sent, ok.get(), shed.get(), failed.get(),
-                ok.get() / seconds, ms(h, 50), ms(h, 99), ms(h, 99.9), rowsPerRun);
+                ok.get() / seconds, ms(h, 50), ms(h, 99), ms(h, 99.9), rowsPerRun, maxLag / 1e6);
+    }
+
+    /** The uncounted lead-in of a run of {@code duration}. */
+    static Duration warmUp(Duration duration) {
+        return Duration.ofMillis(Math.min(2000, duration.toMillis() / 5));
     }
 
     /** Stops the client's threads; the generator cannot run again afterwards. */
     @Override
     public void close() {
-        executor.shutdownNow();
+        http.close();
+        vertx.close();
     }
 
     private static double ms(Histogram h, double percentile) {

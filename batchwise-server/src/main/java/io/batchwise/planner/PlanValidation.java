@@ -189,7 +189,7 @@ final class PlanValidation {
                 + "requests/s fit the budget) ...", rate, s.duration(), sustainable));
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(repo, data))) {
             String url = "http://127.0.0.1:" + server.port();
-            LoadGenerator gen = new LoadGenerator(url);
+            try (LoadGenerator gen = new LoadGenerator(url)) {
             gen.run(new LoadGenerator.Load(s.model(), lightRate, light, budget, s.rowsPerRequest(), null, s.seed() + 7));
             calibration = gen.run(new LoadGenerator.Load(s.model(), lightRate, light, budget, s.rowsPerRequest(), null,
                     s.seed()));
@@ -199,6 +199,7 @@ final class PlanValidation {
             double[] after = runSeconds(url, s.model());
             busySeconds = after[0] - before[0];
             runs = after[1] - before[1];
+            }
         }
 
         ServiceClass cls = budget.compareTo(config.batching().deferredThreshold()) >= 0 ? ServiceClass.DEFERRED

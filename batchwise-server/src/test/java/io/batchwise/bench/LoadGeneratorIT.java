@@ -1,0 +1,63 @@
+package io.batchwise.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchwise.cli.BatchwiseServer;
+import io.batchwise.cli.ServerSettings;
+import io.batchwise.onnx.DemoModels;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The open-loop generator against a real server: counts, warm-up exclusion, no hang on failures. */
+class LoadGeneratorIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void run_againstTiny_countsEveryMeasuredRequestOnce() throws Exception {
+        DemoModels.writeTiny(dir.resolve("models"));
+        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(dir.resolve("models"),
+                dir.resolve("data")));
+             LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + server.port())) {
+            LoadResult r = gen.run(new LoadGenerator.Load("tiny", 200, Duration.ofSeconds(2), Duration.ofSeconds(10),
+                    3, null, 1));
+
+            // Poisson with mean 400 over the measured 2 s; the 0.4 s warm-up's ~80 are not counted.
+            assertTrue(r.sent() > 300 && r.sent() < 500, "sent " + r.sent());
+            assertEquals(r.sent(), r.succeeded() + r.shed() + r.failed());
+            assertEquals(0, r.failed());
+            assertTrue(r.p50Ms() > 0 && r.p50Ms() <= r.p99Ms() && r.p99Ms() <= r.p999Ms(), r.toString());
+            assertTrue(r.meanRowsPerRun() >= 3, "rows per run " + r.meanRowsPerRun());
+        }
+    }
+
+    @Test
+    void run_unknownModel_failsFastWithClearError() throws Exception {
+        DemoModels.writeTiny(dir.resolve("models"));
+        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(dir.resolve("models"),
+                dir.resolve("data")));
+             LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + server.port())) {
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> gen.run(
+                    new LoadGenerator.Load("nope", 50, Duration.ofSeconds(1), null, 1, null, 1)));
+            assertTrue(e.getMessage().contains("nope"), e.getMessage());
+        }
+    }
+
+    @Test
+    void run_whenNothingListens_throwsInsteadOfHanging() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + port)) {
+            long start = System.nanoTime();
+            org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> gen.run(
+                    new LoadGenerator.Load("tiny", 50, Duration.ofSeconds(1), null, 1, null, 1)));
+            assertTrue(System.nanoTime() - start < 20_000_000_000L);
+        }
+    }
+}
