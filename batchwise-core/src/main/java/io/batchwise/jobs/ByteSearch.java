@@ -5,8 +5,9 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * Finds the next JSON structural byte in a line eight bytes at a time, so the line scan of
- * {@link InputLine#parseValidated} does not pay a branch per byte of a large body.
+ * Byte searches over batch lines eight bytes at a time, so that reading a line
+ * ({@link LineReader}) and finding its body ({@link InputLine#parseValidated}) do not pay a
+ * branch per byte of a large body.
  *
  * <p>SWAR ("SIMD within a register"): a byte of {@code x} is zero exactly where
  * {@code (x - 0x01..01) & ~x & 0x80..80} has its high bit set, counting from the lowest byte up to
@@ -59,6 +60,36 @@ final class ByteSearch {
             }
         }
         return end;
+    }
+
+    /** The index of the first {@code c} at or after {@code from}, or {@code end}. */
+    static int indexOf(byte[] b, int from, int end, char c) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long found = equal((long) LONGS.get(b, i), c);
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    /** True when {@code b[from, end)} is all ASCII (no byte has its high bit set). */
+    static boolean ascii(byte[] b, int from, int end) {
+        int i = from;
+        long any = 0;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            any |= (long) LONGS.get(b, i);
+        }
+        for (; i < end; i++) {
+            any |= b[i];
+        }
+        return (any & HIGHS) == 0;
     }
 
     /** High bits set in the bytes of {@code w} equal to {@code c} (exact up to the first). */

@@ -35,6 +35,12 @@ class ByteSearchTest {
             int end = r.nextInt(from, b.length + 1);
             assertEquals(naive(b, from, end, "\"\\"), ByteSearch.quoteOrBackslash(b, from, end));
             assertEquals(naive(b, from, end, "\"[]{}"), ByteSearch.quoteOrBracket(b, from, end));
+            assertEquals(naive(b, from, end, "\\"), ByteSearch.indexOf(b, from, end, '\\'));
+            boolean ascii = true;
+            for (int i = from; i < end; i++) {
+                ascii &= b[i] >= 0;
+            }
+            assertEquals(ascii, ByteSearch.ascii(b, from, end));
         }
     }
 }
