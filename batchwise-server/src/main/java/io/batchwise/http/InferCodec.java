@@ -47,18 +47,19 @@ import java.io.UncheckedIOException;
 public final class InferCodec {
     private final JsonFactory json;
     private final MessageWriter writer;
-    private final boolean prescan;
+    private final int prescanFrom;
 
     public InferCodec() {
-        this(true);
+        this(NumericDataPrescan.WORTHWHILE_BYTES);
     }
 
     /**
-     * @param prescan whether request bodies get the numeric fast path ({@link NumericDataPrescan});
-     *     off only in tests that compare it with the token-by-token reader
+     * @param prescanFrom the JSON length from which request bodies take the numeric fast path
+     *     ({@link NumericDataPrescan}); tests pass 0 (always) or {@code Integer.MAX_VALUE} (never)
+     *     to compare it with the token-by-token reader
      */
-    InferCodec(boolean prescan) {
-        this.prescan = prescan;
+    InferCodec(int prescanFrom) {
+        this.prescanFrom = prescanFrom;
         json = JsonFactory.builder()
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -77,7 +78,8 @@ public final class InferCodec {
      */
     public DecodedInfer decodeRequest(byte[] body, String headerLength) {
         BinarySection binary = BinarySection.of(body, headerLength);
-        NumericDataPrescan fast = prescan ? NumericDataPrescan.scan(body, binary.jsonLength()) : null;
+        NumericDataPrescan fast = binary.jsonLength() >= prescanFrom
+                ? NumericDataPrescan.scan(body, binary.jsonLength()) : null;
         if (fast != null) {
             byte[] copy = fast.json();
             try (JsonParser p = json.createParser(copy, 0, copy.length)) {
