@@ -42,7 +42,10 @@ final class ByteSearch {
         return end;
     }
 
-    /** The index of the first {@code "}, {@code [}, {@code ]}, <code>{</code> or <code>}</code> at or after {@code from}, or {@code end}. */
+    /**
+     * The index of the first {@code "}, {@code [}, {@code ]}, <code>{</code> or <code>}</code> at
+     * or after {@code from}, or {@code end}.
+     */
     static int quoteOrBracket(byte[] b, int from, int end) {
         int i = from;
         for (; i + Long.BYTES <= end; i += Long.BYTES) {

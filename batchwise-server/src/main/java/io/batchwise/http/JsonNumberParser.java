@@ -34,8 +34,11 @@ final class JsonNumberParser {
     static final int MAX_TOKEN = 100;
     private static final int MAX_EXACT_DIGITS = 18;
     private static final long TWO_TO_53 = 1L << 53;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long[] LONG_POWERS_OF_TEN = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long[] LONG_POWERS_OF_TEN = {
+        1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
+    };
     private static final double[] POWERS_OF_TEN = {
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
@@ -52,6 +55,7 @@ final class JsonNumberParser {
     private boolean negative;
     private boolean integral;
     private long mantissa;
+    /** Digits read into the mantissa: all but a lone leading 0, the fraction's leading zeros included. */
     private int digits;
     private long exponent;
     private long accumulator;

@@ -27,7 +27,8 @@ final class NumericArrayReader {
     private static final Set<DataType> TYPES = EnumSet.of(DataType.UINT8, DataType.INT8, DataType.INT16,
             DataType.INT32, DataType.INT64, DataType.FP16, DataType.FP32, DataType.FP64);
     /** Little-endian views of the output array (cheaper per element than a ByteBuffer's puts). */
-    private static final VarHandle SHORTS = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORTS =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
