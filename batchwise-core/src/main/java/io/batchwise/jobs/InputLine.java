@@ -146,20 +146,27 @@ public record InputLine(String customId, String method, String url, byte[] body)
 
     private static final byte[] BODY_KEY = {'b', 'o', 'd', 'y'};
 
-    /** [start, end) of the object value of the top-level key "body", or null. */
+    /**
+     * [start, end) of the object value of the top-level key "body", or null. Inside strings and
+     * below the top level only quotes and brackets matter, and {@link ByteSearch} skips to them.
+     */
     static int[] bodyExtent(byte[] b) {
+        int n = b.length;
         int depth = 0;
         boolean inString = false;
         boolean expectKey = false;
         boolean bodyNext = false;
         int keyStart = -1;
         int bodyStart = -1;
-        for (int i = 0; i < b.length; i++) {
-            byte c = b[i];
+        int i = 0;
+        while (i < n) {
             if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
+                i = ByteSearch.quoteOrBackslash(b, i, n);
+                if (i < n && b[i] == '\\') {
+                    i += 2;
+                    continue;
+                }
+                if (i < n) {
                     inString = false;
                     if (keyStart >= 0) {
                         bodyNext = i - keyStart == BODY_KEY.length
@@ -167,8 +174,16 @@ public record InputLine(String customId, String method, String url, byte[] body)
                         keyStart = -1;
                     }
                 }
+                i++;
                 continue;
             }
+            if (depth >= 2) {
+                i = ByteSearch.quoteOrBracket(b, i, n);
+                if (i == n) {
+                    break;
+                }
+            }
+            byte c = b[i];
             switch (c) {
                 case '"' -> {
                     inString = true;
@@ -201,6 +216,7 @@ public record InputLine(String customId, String method, String url, byte[] body)
                     // values and whitespace
                 }
             }
+            i++;
         }
         return null;
     }

@@ -33,6 +33,7 @@ final class LineReader implements AutoCloseable {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private final long maxLineBytes;
+    /** Where a line that spans buffer refills is put together. */
     private byte[] line = new byte[1024];
     private long position;
     private long number;
@@ -54,35 +55,34 @@ final class LineReader implements AutoCloseable {
     /** The next non-blank line, or null at the end of the file. */
     Line next() throws IOException {
         while (true) {
-            int length = readLine();
-            if (length < 0) {
+            byte[] b = readLine();
+            if (b == null) {
                 return null;
             }
             number++;
-            int end = length;
-            if (end > 0 && line[end - 1] == '\r') {
+            int end = b.length;
+            if (end > 0 && b[end - 1] == '\r') {
                 end--;
             }
-            if (blank(line, end)) {
+            if (blank(b, end)) {
                 continue;
             }
-            return new Line(Arrays.copyOf(line, end), validUtf8(line, end), number, position);
+            byte[] bytes = end == b.length ? b : Arrays.copyOf(b, end);
+            return new Line(bytes, validUtf8(bytes), number, position);
         }
     }
 
     /** JSON lines are nearly always ASCII; only others pay for a strict decode. */
-    private boolean validUtf8(byte[] b, int n) {
-        for (int i = 0; i < n; i++) {
-            if (b[i] < 0) {
-                try {
-                    utf8.decode(ByteBuffer.wrap(b, 0, n));
-                    return true;
-                } catch (CharacterCodingException e) {
-                    return false;
-                }
-            }
+    private boolean validUtf8(byte[] b) {
+        if (ByteSearch.ascii(b, 0, b.length)) {
+            return true;
         }
-        return true;
+        try {
+            utf8.decode(ByteBuffer.wrap(b));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     /** Physical lines read so far (blank ones included). */
@@ -104,14 +104,26 @@ final class LineReader implements AutoCloseable {
         return true;
     }
 
-    /** Reads up to and excluding the next newline into {@link #line}; -1 at end of file. */
-    private int readLine() throws IOException {
+    /**
+     * The bytes up to and excluding the next newline, in an array of their own; null at the end of
+     * the file. A line that lies whole in the buffer (most do) is copied once, straight out of it.
+     */
+    private byte[] readLine() throws IOException {
         if (eof && !buffer.hasRemaining()) {
-            return -1;
+            return null;
+        }
+        byte[] buf = buffer.array();
+        if (buffer.hasRemaining()) {
+            int from = buffer.position();
+            int nl = ByteSearch.indexOf(buf, from, buffer.limit(), '\n');
+            if (nl < buffer.limit() && nl - from <= maxLineBytes) {
+                buffer.position(nl + 1);
+                position += nl - from + 1;
+                return Arrays.copyOfRange(buf, from, nl);
+            }
         }
         int n = 0;
         boolean any = false;
-        byte[] buf = buffer.array();
         while (true) {
             if (!buffer.hasRemaining()) {
                 buffer.clear();
@@ -119,17 +131,14 @@ final class LineReader implements AutoCloseable {
                 buffer.flip();
                 if (read < 0) {
                     eof = true;
-                    return any ? n : -1;
+                    return any ? Arrays.copyOf(line, n) : null;
                 }
                 continue;
             }
             any = true;
             int from = buffer.position();
             int limit = buffer.limit();
-            int nl = from;
-            while (nl < limit && buf[nl] != '\n') {
-                nl++;
-            }
+            int nl = ByteSearch.indexOf(buf, from, limit, '\n');
             int chunk = nl - from;
             if ((long) n + chunk > maxLineBytes) {
                 throw new LineTooLong(number + 1, maxLineBytes);
@@ -142,7 +151,7 @@ final class LineReader implements AutoCloseable {
             if (nl < limit) {
                 buffer.position(nl + 1);
                 position += chunk + 1;
-                return n;
+                return Arrays.copyOf(line, n);
             }
             buffer.position(limit);
             position += chunk;

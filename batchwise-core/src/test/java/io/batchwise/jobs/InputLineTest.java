@@ -34,6 +34,24 @@ class InputLineTest {
     }
 
     @Test
+    void parseValidated_longStringsAndArrays_sameAsTheFullParse() throws Exception {
+        // Escapes and brackets at every offset within the 8-byte words the scan reads at once.
+        String bs = "\\";
+        String q = "\"";
+        StringBuilder body = new StringBuilder("{\"s\":[");
+        for (int k = 0; k < 40; k++) {
+            body.append(k == 0 ? "" : ",").append(q).append(("ab" + bs + q + "]}").repeat(k % 5)).append("x".repeat(k))
+                    .append(bs + bs + bs + q + ",[{").append(q);
+        }
+        body.append("],\"n\":[[1.5,-2e3],[0,7]],\"t\":{\"u\":{}}}");
+        String text = "{\"custom_id\":\"a\",\"method\":\"POST\",\"body\":" + body + ",\"url\":\"" + URL + "\"}";
+        InputLine full = InputLine.parse(line(text), URL);
+        InputLine fast = InputLine.parseValidated(line(text), URL);
+        assertEquals(body.toString(), new String(fast.body(), StandardCharsets.UTF_8));
+        assertArrayEquals(full.body(), fast.body());
+    }
+
+    @Test
     void bodyExtent_bodyNotAnObject_none() {
         assertNull(InputLine.bodyExtent("{\"body\":[{\"a\":1}],\"x\":{}}".getBytes(StandardCharsets.UTF_8)));
         assertNull(InputLine.bodyExtent("{\"body\":\"{}\"}".getBytes(StandardCharsets.UTF_8)));

@@ -36,6 +36,10 @@ import java.io.UncheckedIOException;
  *       unless an output's own {@code parameters.binary_data} says otherwise.
  * </ul>
  *
+ * <p>Inputs whose data is JSON numbers are read by a fast path over the raw bytes
+ * ({@link NumericDataPrescan}), which decodes to the same tensors, and leaves every error to the
+ * token-by-token reader so messages are the same either way.
+ *
  * <p>Decoded tensors may be views of the body array, so callers must not change it afterwards.
  * Every client mistake raises {@link InvalidInput} with a message naming the field at fault.
  * Instances are immutable and thread-safe.
@@ -43,8 +47,19 @@ import java.io.UncheckedIOException;
 public final class InferCodec {
     private final JsonFactory json;
     private final MessageWriter writer;
+    private final int prescanFrom;
 
     public InferCodec() {
+        this(NumericDataPrescan.WORTHWHILE_BYTES);
+    }
+
+    /**
+     * @param prescanFrom the JSON length from which request bodies take the numeric fast path
+     *     ({@link NumericDataPrescan}); tests pass 0 (always) or {@code Integer.MAX_VALUE} (never)
+     *     to compare it with the token-by-token reader
+     */
+    InferCodec(int prescanFrom) {
+        this.prescanFrom = prescanFrom;
         json = JsonFactory.builder()
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -63,8 +78,23 @@ public final class InferCodec {
      */
     public DecodedInfer decodeRequest(byte[] body, String headerLength) {
         BinarySection binary = BinarySection.of(body, headerLength);
+        NumericDataPrescan fast = binary.jsonLength() >= prescanFrom
+                ? NumericDataPrescan.scan(body, binary.jsonLength()) : null;
+        if (fast != null) {
+            byte[] copy = fast.json();
+            try (JsonParser p = json.createParser(copy, 0, copy.length)) {
+                DecodedInfer decoded = RequestReader.read(p, binary, fast);
+                fast.checkAllTaken();
+                return decoded;
+            } catch (InvalidInput | JsonProcessingException | NumericDataPrescan.Mismatch e) {
+                // Errors are reported from the original body, exactly as without the fast path.
+                binary = BinarySection.of(body, headerLength);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         try (JsonParser p = json.createParser(body, 0, binary.jsonLength())) {
-            return RequestReader.read(p, binary);
+            return RequestReader.read(p, binary, NumericDataPrescan.NONE);
         } catch (JsonProcessingException e) {
             throw malformed(e);
         } catch (IOException e) {

@@ -20,7 +20,9 @@ import java.util.Map;
  * {@code datatype}. The usual order streams the data straight into bytes; otherwise the data's
  * tokens are buffered (Jackson's {@code TokenBuffer}) and replayed once the fields are known.
  * Tensor parameters other than {@code binary_data_size} have no place in a {@link Tensor} and are
- * ignored.
+ * ignored. Numeric data arrays may have been read ahead from the raw bytes
+ * ({@link NumericDataPrescan}); the reader then finds a placeholder and takes the elements from
+ * there, after resolving the datatype and shape exactly as for data it reads itself.
  */
 final class JsonTensorReader {
     private static final String BINARY_DATA_SIZE = "binary_data_size";
@@ -28,6 +30,7 @@ final class JsonTensorReader {
     private final String role;
     private final int index;
     private final BinarySection binary;
+    private final NumericDataPrescan prescan;
     private String name;
     private long[] shape;
     private String rawType;
@@ -36,11 +39,13 @@ final class JsonTensorReader {
     private Map<String, Object> parameters = Map.of();
     private ByteBuffer data;
     private TokenBuffer pending;
+    private NumericDataPrescan.DataArray readAhead;
 
-    private JsonTensorReader(String role, int index, BinarySection binary) {
+    private JsonTensorReader(String role, int index, BinarySection binary, NumericDataPrescan prescan) {
         this.role = role;
         this.index = index;
         this.binary = binary;
+        this.prescan = prescan;
     }
 
     /**
@@ -48,9 +53,11 @@ final class JsonTensorReader {
      *
      * @param role "input" or "output", for messages
      * @param index position in the enclosing array, for messages about nameless tensors
+     * @param prescan data arrays already read from the body the parser reads
      */
-    static Tensor read(JsonParser p, String role, int index, BinarySection binary) throws IOException {
-        return new JsonTensorReader(role, index, binary).read(p);
+    static Tensor read(JsonParser p, String role, int index, BinarySection binary, NumericDataPrescan prescan)
+            throws IOException {
+        return new JsonTensorReader(role, index, binary, prescan).read(p);
     }
 
     private Tensor read(JsonParser p) throws IOException {
@@ -79,6 +86,9 @@ final class JsonTensorReader {
                         break;
                     }
                     sawData = true;
+                    if (t == JsonToken.START_ARRAY && (readAhead = prescan.take(p)) != null) {
+                        break;
+                    }
                     if (name != null && shape != null && rawType != null) {
                         resolve();
                         data = JsonTensorData.read(p, label(), type, shape, jsonElementCount());
@@ -101,6 +111,10 @@ final class JsonTensorReader {
                 checkBooleans(bytes);
             }
             return Tensor.of(name, type, shape, bytes);
+        }
+        if (readAhead != null) {
+            jsonElementCount();
+            data = readAhead.data(type, shape);
         }
         if (pending != null) {
             try (JsonParser replay = pending.asParser()) {

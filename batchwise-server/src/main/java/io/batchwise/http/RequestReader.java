@@ -31,12 +31,17 @@ final class RequestReader {
     private RequestReader() {
     }
 
-    /** Reads the whole request from a parser that has not started yet. */
-    static DecodedInfer read(JsonParser p, BinarySection binary) throws IOException {
-        return new RequestReader().readRequest(p, binary);
+    /**
+     * Reads the whole request from a parser that has not started yet.
+     *
+     * @param prescan the data arrays already read from the body the parser reads
+     */
+    static DecodedInfer read(JsonParser p, BinarySection binary, NumericDataPrescan prescan) throws IOException {
+        return new RequestReader().readRequest(p, binary, prescan);
     }
 
-    private DecodedInfer readRequest(JsonParser p, BinarySection binary) throws IOException {
+    private DecodedInfer readRequest(JsonParser p, BinarySection binary, NumericDataPrescan prescan)
+            throws IOException {
         MessageStart.expectObject(p, "request");
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
@@ -50,7 +55,7 @@ final class RequestReader {
                     break;
                 case "inputs":
                     if (t != JsonToken.VALUE_NULL) {
-                        inputs = readInputs(p, binary);
+                        inputs = readInputs(p, binary, prescan);
                     }
                     break;
                 case "outputs":
@@ -75,14 +80,15 @@ final class RequestReader {
         return new DecodedInfer(request, new BinaryOutputs((Boolean) all, binaryChoices));
     }
 
-    private static List<Tensor> readInputs(JsonParser p, BinarySection binary) throws IOException {
+    private static List<Tensor> readInputs(JsonParser p, BinarySection binary, NumericDataPrescan prescan)
+            throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             throw new InvalidInput("request inputs must be an array, got " + JsonValues.describe(p));
         }
         List<Tensor> inputs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            Tensor t = JsonTensorReader.read(p, "input", inputs.size(), binary);
+            Tensor t = JsonTensorReader.read(p, "input", inputs.size(), binary, prescan);
             if (!names.add(t.name())) {
                 throw new InvalidInput("duplicate input name '" + t.name() + "'");
             }

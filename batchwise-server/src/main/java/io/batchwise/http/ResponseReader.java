@@ -67,7 +67,7 @@ final class ResponseReader {
         List<Tensor> outputs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         while (p.nextToken() != JsonToken.END_ARRAY) {
-            Tensor t = JsonTensorReader.read(p, "output", outputs.size(), binary);
+            Tensor t = JsonTensorReader.read(p, "output", outputs.size(), binary, NumericDataPrescan.NONE);
             if (!names.add(t.name())) {
                 throw new InvalidInput("duplicate output name '" + t.name() + "'");
             }
