@@ -141,9 +141,14 @@ final class ModelScheduler {
         tightestBudgetSeen = now;
     }
 
-    /** Rows per nanosecond the instances sustain under this model's policy. */
-    private double capacity(LatencyModel lm) {
-        int size = policy instanceof NoBatching ? 1 : lm.efficientSize();
+    /**
+     * Rows per nanosecond the instances sustain under this model's policy. Without batching a
+     * run is one request, so its size is taken as {@code requestRows} (the request being admitted
+     * stands for those queued ahead of it).
+     */
+    private double capacity(LatencyModel lm, long requestRows) {
+        int size = policy instanceof NoBatching ? (int) Math.max(1, Math.min(requestRows, config.maxBatchSize()))
+                : lm.efficientSize();
         long t = lm.predict(size);
         return t <= 0 ? Double.POSITIVE_INFINITY : busy.length * (double) size / t;
     }
@@ -176,12 +181,12 @@ final class ModelScheduler {
         }
         // Rows beyond one run's worth (a request split over several runs) queue like rows ahead.
         long beyondFirstRun = Math.max(0, rows - config.maxBatchSize());
-        long queueWait = (long) ((ahead + beyondFirstRun) / capacity(lm));
+        long queueWait = (long) ((ahead + beyondFirstRun) / capacity(lm, rows));
         return now + inflight + queueWait + lm.predict((int) Math.min(rows, config.maxBatchSize()));
     }
 
     private int retryAfterSeconds(long queuedRows) {
-        double cap = capacity(modelLatency);
+        double cap = capacity(modelLatency, 1);
         double seconds = Double.isInfinite(cap) ? 1 : queuedRows / cap / 1e9;
         return (int) Math.max(1, Math.ceil(seconds));
     }

@@ -109,4 +109,21 @@ class AdmissionTest {
         assertThrows(InvalidInput.class, () -> admit(Map.of("priority", "bulk")));
         assertFalse(f.scheduler.queuedLiveRows() > 0);
     }
+
+    @Test
+    void admit_policyNoneWithMultiRowRequests_estimatesOneRunPerRequestAhead() {
+        // t(n) = 2 ms + 0.1 ms per row: a run of 8 rows takes 2.8 ms, eight runs of one row 16 ms.
+        Fixture none = Fixture.config(Policy.NONE).maxBatchSize(128).fixture().seedLatency(2 * MS, MS / 10);
+        none.live(8, 1000 * MS, 0);
+        none.poll(0);
+        for (int i = 0; i < 4; i++) {
+            none.live(8, 19 * MS, 0);
+        }
+
+        // Four 8-row requests ahead are 4 x 2.8 ms of work (not 32 one-row runs, 67 ms), plus the
+        // run in flight and its own: within 20 ms.
+        Pending p = none.live(8, 20 * MS, 0);
+
+        assertEquals(8, p.rows);
+    }
 }

@@ -31,9 +31,11 @@ public final class RawBody implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String declared = ctx.request().getHeader("Content-Length");
+        long length = 0;
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.trim()) > limit) {
+                length = Long.parseLong(declared.trim());
+                if (length > limit) {
                     tooLarge(ctx);
                     return;
                 }
@@ -42,7 +44,8 @@ public final class RawBody implements Handler<RoutingContext> {
                 return;
             }
         }
-        Buffer body = Buffer.buffer();
+        // Sized up front when the length is declared, so a large body is not regrown chunk by chunk.
+        Buffer body = Buffer.buffer((int) Math.max(0, Math.min(length, 64L << 20)));
         boolean[] failed = {false};
         ctx.request().handler(chunk -> {
             if (failed[0]) {
