@@ -8,7 +8,8 @@ import java.util.List;
  * The learned service time t(n) of a run of n rows, tail-aware.
  *
  * <p>Rows are grouped into size classes (powers of two). Each class keeps a ring of its most
- * recent observations; its estimate is a high quantile (p90) of them, at the class's mean size.
+ * recent observations; its estimate is a high quantile (p90) of them, at the class's mean size
+ * (the median while a class has fewer than eight).
  * t(n) interpolates linearly between classes and extrapolates from the last two, and is made
  * non-decreasing in n. A quantile, rather than a mean, is what keeps deadlines: a batch that
  * usually takes 10 ms but sometimes 14 ms is planned at 14 ms. The ring forgets, so the model
@@ -17,6 +18,7 @@ import java.util.List;
 public final class LatencyModel {
     private static final int RING = 32;
     private static final double QUANTILE = 0.9;
+    private static final int MIN_TAIL_SAMPLES = 8;
 
     private final int maxRows;
     private final long[][] nanos;
@@ -160,7 +162,9 @@ public final class LatencyModel {
             }
             long[] v = Arrays.copyOf(nanos[c], k);
             Arrays.sort(v);
-            double q = v[Math.min(k - 1, (int) Math.ceil(QUANTILE * k) - 1)];
+            // A tail quantile needs samples: below MIN_TAIL_SAMPLES it would be the one slowest
+            // run (a warm-up that met the JIT, say), so the median stands in until there are enough.
+            double q = k < MIN_TAIL_SAMPLES ? v[(k - 1) / 2] : v[Math.min(k - 1, (int) Math.ceil(QUANTILE * k) - 1)];
             double meanSize = 0;
             for (int i = 0; i < k; i++) {
                 meanSize += sizes[c][i];

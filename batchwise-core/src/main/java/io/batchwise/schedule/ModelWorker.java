@@ -23,6 +23,8 @@ import java.util.logging.Logger;
  */
 final class ModelWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelWorker.class.getName());
+    private static final int WARM_UP_ROUNDS = 3;
+    private static final Object WARM_UP_TURN = new Object();
 
     final LoadedModel model;
     final ModelScheduler state;
@@ -168,29 +170,35 @@ final class ModelWorker implements AutoCloseable {
         return results;
     }
 
-    /** Seeds t(n) with runs of 1, 2, 4 ... max rows of zeros on every instance. */
+    /**
+     * Seeds t(n) with runs of 1, 2, 4 ... max rows of zeros on every instance: one unmeasured
+     * round, then {@link #WARM_UP_ROUNDS} measured ones. Warm-ups of different models take turns,
+     * so models loading together do not inflate each other's first estimates.
+     */
     private void warmUp(List<ModelInstance> instances) {
         List<TensorSpec> specs = model.signature().inputs();
         if (specs.stream().anyMatch(s -> s.type() == DataType.BYTES)) {
             return;
         }
         int max = model.config().maxBatchSize();
-        for (ModelInstance inst : instances) {
-            for (int round = 0; round < 2; round++) {
-                for (int n = 1; ; n = Math.min(max, n * 2)) {
-                    List<Tensor> inputs = zeros(specs, n);
-                    long start = ticker.read();
-                    try {
-                        inst.runBatch(List.of(inputs), Set.of());
-                    } catch (RuntimeException e) {
-                        LOG.warning("warm-up of " + model.name() + " failed: " + e.getMessage());
-                        return;
-                    }
-                    if (round > 0) {
-                        state.latency().observe(n, ticker.read() - start);
-                    }
-                    if (n == max) {
-                        break;
+        synchronized (WARM_UP_TURN) {
+            for (ModelInstance inst : instances) {
+                for (int round = 0; round <= WARM_UP_ROUNDS; round++) {
+                    for (int n = 1; ; n = Math.min(max, n * 2)) {
+                        List<Tensor> inputs = zeros(specs, n);
+                        long start = ticker.read();
+                        try {
+                            inst.runBatch(List.of(inputs), Set.of());
+                        } catch (RuntimeException e) {
+                            LOG.warning("warm-up of " + model.name() + " failed: " + e.getMessage());
+                            return;
+                        }
+                        if (round > 0) {
+                            state.latency().observe(n, ticker.read() - start);
+                        }
+                        if (n == max) {
+                            break;
+                        }
                     }
                 }
             }

@@ -40,7 +40,10 @@ import java.util.function.Consumer;
  *   <li>Simulate both loads with the scheduler's own state machine and the profile's curve.
  *       The simulator sees only the scheduler: the fixed cost of HTTP, decoding and encoding is
  *       taken as the light load's measured median minus the simulated one, and added to every
- *       simulated latency. It is printed, so nothing is hidden.</li>
+ *       simulated latency. Runs in a serving process also take longer than the profile's runs
+ *       alone (HTTP threads, the JIT, the load generator share the cores): the light load's mean
+ *       run time over the profile's at the same size scales the simulated run times. Both are
+ *       printed, so nothing is hidden.</li>
  *   <li>Print predicted vs measured p99, rows per run, utilization and cost per 1k rows (pool
  *       price x provisioned time / rows served, and the busy-time share of it).</li>
  * </ol>
@@ -72,7 +75,8 @@ final class PlanValidation {
 
     /** The comparison and what it was made on. */
     record Report(Settings settings, double rate, Duration budget, String policy, int instances, int cores,
-                  double overheadMs, LoadResult measuredLoad, Simulation.Result simulated, List<Row> rows) {
+                  double overheadMs, double slowdown, LoadResult measuredLoad, Simulation.Result simulated,
+                  List<Row> rows) {
         String table() {
             StringBuilder s = new StringBuilder();
             s.append(String.format(Locale.ROOT, "validate %s: %.1f requests/s x %d row(s) for %s, budget %s, policy %s, "
@@ -80,6 +84,8 @@ final class PlanValidation {
                     fmt(settings.duration()), fmt(budget), policy, instances, cores));
             s.append(String.format(Locale.ROOT, "fixed overhead outside the scheduler (HTTP, codec), from the light load: "
                     + "%.2f ms%n", overheadMs));
+            s.append(String.format(Locale.ROOT, "serving slowdown of runs vs the profile's runs alone, from the light "
+                    + "load: x%.2f%n", slowdown));
             s.append(String.format(Locale.ROOT, "sent %d, succeeded %d, shed %d (simulated shed %.2f%%)%n",
                     measuredLoad.sent(), measuredLoad.succeeded(), measuredLoad.shed(), 100 * simulated.shedFraction()));
             s.append(String.format(Locale.ROOT, "  %-36s %12s %12s %8s  %s%n", "", "predicted", "measured", "error",
@@ -104,7 +110,7 @@ final class PlanValidation {
                     .put("rows_per_request", settings.rowsPerRequest())
                     .put("duration_s", settings.duration().toMillis() / 1e3).put("budget_ms", budget.toMillis())
                     .put("policy", policy).put("instances", instances).put("cores", cores)
-                    .put("overhead_ms", overheadMs).put("target", TARGET);
+                    .put("overhead_ms", overheadMs).put("slowdown", slowdown).put("target", TARGET);
             root.set("measured_load", measuredLoad.toJson(m));
             var list = root.putArray("comparisons");
             for (Row r : rows) {
@@ -185,29 +191,42 @@ final class PlanValidation {
         LoadResult heavy;
         double busySeconds;
         double runs;
+        double[] light0;
+        double[] light1;
         progress.accept(String.format(Locale.ROOT, "starting the server; %.1f requests/s for %s (the profile says %.0f "
                 + "requests/s fit the budget) ...", rate, s.duration(), sustainable));
-        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(repo, data))) {
+        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(repo, data));
+             LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + server.port())) {
             String url = "http://127.0.0.1:" + server.port();
-            try (LoadGenerator gen = new LoadGenerator(url)) {
             gen.run(new LoadGenerator.Load(s.model(), lightRate, light, budget, s.rowsPerRequest(), null, s.seed() + 7));
+            light0 = runStats(url, s.model());
             calibration = gen.run(new LoadGenerator.Load(s.model(), lightRate, light, budget, s.rowsPerRequest(), null,
                     s.seed()));
-            double[] before = runSeconds(url, s.model());
+            light1 = runStats(url, s.model());
+            double[] before = runStats(url, s.model());
             heavy = gen.run(new LoadGenerator.Load(s.model(), rate, s.duration(), budget, s.rowsPerRequest(), null,
                     s.seed() + 1));
-            double[] after = runSeconds(url, s.model());
+            double[] after = runStats(url, s.model());
             busySeconds = after[0] - before[0];
             runs = after[1] - before[1];
-            }
         }
+        // Runs inside a serving process (HTTP threads, the JIT and the load generator on the same
+        // cores) take longer than the profile's runs alone; the light load measures by how much.
+        double lightRuns = light1[1] - light0[1];
+        double slowdown = 1;
+        if (lightRuns > 0) {
+            int lightSize = (int) Math.max(1, Math.round((light1[2] - light0[2]) / lightRuns));
+            slowdown = Math.max(1, (light1[0] - light0[0]) / lightRuns / curve.typicalSeconds(lightSize));
+        }
+        double factor = slowdown;
+        Simulation.ServiceTime served = (n, random) -> Math.round(curve.nanos(n, random) * factor);
 
         ServiceClass cls = budget.compareTo(config.batching().deferredThreshold()) >= 0 ? ServiceClass.DEFERRED
                 : ServiceClass.INTERACTIVE;
-        Simulation.Result simLight = Simulation.run(config, config.instances(), curve, new Simulation.Load(lightRate,
+        Simulation.Result simLight = Simulation.run(config, config.instances(), served, new Simulation.Load(lightRate,
                 s.rowsPerRequest(), budget, cls, s.minSimulatedRequests(), s.seed()));
         long arrivals = Math.max(s.minSimulatedRequests(), Math.round(rate * s.duration().toMillis() / 1e3));
-        Simulation.Result sim = Simulation.run(config, config.instances(), curve, new Simulation.Load(rate,
+        Simulation.Result sim = Simulation.run(config, config.instances(), served, new Simulation.Load(rate,
                 s.rowsPerRequest(), budget, cls, arrivals, s.seed() + 1));
         double overhead = Double.isNaN(calibration.p50Ms()) ? 0
                 : Math.max(0, calibration.p50Ms() / 1e3 - simLight.p50Seconds());
@@ -232,7 +251,7 @@ final class PlanValidation {
                 new Row("cost per 1k rows, busy time only", pool.name(), perSecond * predictedBusy / predictedRows * 1000,
                         perSecond * busySeconds / measuredRows * 1000));
         return new Report(s, rate, budget, config.batching().policy().name().toLowerCase(Locale.ROOT), instances,
-                Runtime.getRuntime().availableProcessors(), overhead * 1e3, heavy, sim, rows);
+                Runtime.getRuntime().availableProcessors(), overhead * 1e3, slowdown, heavy, sim, rows);
     }
 
     /**
@@ -251,12 +270,16 @@ final class PlanValidation {
     }
 
     /** Cumulative seconds in ONNX Runtime runs of a model and the number of runs, from {@code /metrics}. */
-    private static double[] runSeconds(String url, String model) throws Exception {
+    /** The model's run metrics so far: seconds busy, runs, rows. */
+    private static double[] runStats(String url, String model) throws Exception {
         String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         String labels = "{model=\"" + model + "\"} ";
-        double[] out = new double[2];
+        double[] out = new double[3];
         for (String line : text.split("\n")) {
+            if (line.startsWith("batchwise_run_rows_sum" + labels)) {
+                out[2] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
             if (line.startsWith("batchwise_run_seconds_sum" + labels)) {
                 out[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             } else if (line.startsWith("batchwise_run_seconds_count" + labels)) {
