@@ -60,11 +60,12 @@ public final class ModelInstance implements AutoCloseable {
     /**
      * Runs several already validated requests as one ONNX Runtime call and returns each
      * request's outputs, in request order. Every request must have the same non-row input
-     * dimensions (one shape bucket).
+     * dimensions (one shape bucket). Calls from several threads take turns: the instance reuses
+     * one input buffer per input across runs.
      *
      * @param outputs the outputs to compute (empty: all of them)
      */
-    public List<List<Tensor>> runBatch(List<List<Tensor>> requestInputs, Set<String> outputs) {
+    public synchronized List<List<Tensor>> runBatch(List<List<Tensor>> requestInputs, Set<String> outputs) {
         long[] rows = new long[requestInputs.size()];
         Map<String, List<Tensor>> byName = new LinkedHashMap<>();
         for (int r = 0; r < requestInputs.size(); r++) {
