@@ -238,7 +238,11 @@ final class ModelScheduler {
                 continue;
             }
             Batch batch = new Batch(instance, bucket.key, d.reason());
-            long earliest = bucket.firstLive().deadline;
+            // Bulk may top the run up only within the part of the earliest budget that is not held
+            // in reserve for the tail, as the slo policy plans its own waiting.
+            Pending earliestLive = bucket.firstLive();
+            long earliest = earliestLive.deadline
+                    - (long) (SloPolicy.RESERVE * (earliestLive.deadline - earliestLive.arrival));
             if (policy instanceof NoBatching) {
                 Pending first = bucket.firstLive();
                 java.util.Queue<Pending> queue = first.serviceClass == ServiceClass.INTERACTIVE ? bucket.interactive
@@ -267,7 +271,10 @@ final class ModelScheduler {
         return b.rowsByClass().getOrDefault(ServiceClass.BULK, 0);
     }
 
-    /** Tops a live batch up with bulk rows while the grown run still finishes before the earliest deadline. */
+    /**
+     * Tops a live batch up with bulk rows while the grown run still finishes by {@code earliest}
+     * (the earliest deadline less its reserve).
+     */
     private void fillWithBulk(Bucket bucket, Batch batch, LatencyModel lm, long earliest, long now) {
         long room = Math.max(batch.rows, lm.efficientSize()) - batch.rows;
         if (room <= 0 || bucket.bulkRows == 0) {

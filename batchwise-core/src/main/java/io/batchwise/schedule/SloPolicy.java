@@ -41,7 +41,7 @@ final class SloPolicy implements BatchPolicy {
      * Share of a request's budget kept in reserve for what the p90 does not cover (the slowest
      * tenth of runs, response encoding, the network): waiting may use the rest.
      */
-    private static final double RESERVE = 0.3;
+    static final double RESERVE = 0.3;
     private static final long TIMER_SLACK_NANOS = 200_000;
     private static final double SILENT_GAPS = 3;
     private final int maxRows;

@@ -51,15 +51,18 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Duration d = Durations.parse("--duration", duration);
         Duration b = budget == null ? null : Durations.parse("--budget", budget);
-        LoadResult r = new LoadGenerator(url).run(new LoadGenerator.Load(model, rate, d, b, rows, priority, seed));
+        LoadResult r;
+        try (LoadGenerator generator = new LoadGenerator(url)) {
+            r = generator.run(new LoadGenerator.Load(model, rate, d, b, rows, priority, seed));
+        }
         if (json) {
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson(JSON)));
         } else {
             System.out.printf("model %s  rate %.0f/s for %.0fs  rows/request %d%n", model, rate, d.toMillis() / 1e3, rows);
             System.out.printf("sent %d  succeeded %d  shed %d (%.2f%%)  failed %d  achieved %.1f/s%n", r.sent(),
                     r.succeeded(), r.shed(), 100 * r.shedFraction(), r.failed(), r.achievedRate());
-            System.out.printf("latency p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  mean rows/run %.1f%n", r.p50Ms(),
-                    r.p99Ms(), r.p999Ms(), r.meanRowsPerRun());
+            System.out.printf("latency p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  mean rows/run %.1f  max send lag %.1f ms%n",
+                    r.p50Ms(), r.p99Ms(), r.p999Ms(), r.meanRowsPerRun(), r.maxSendLagMs());
         }
         return 0;
     }

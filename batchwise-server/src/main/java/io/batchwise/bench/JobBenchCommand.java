@@ -284,6 +284,8 @@ public final class JobBenchCommand implements Callable<Integer> {
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(repo, data));
              LoadGenerator live = new LoadGenerator("http://127.0.0.1:" + server.port())) {
             String url = "http://127.0.0.1:" + server.port();
+            // Warm the server (JIT, the learned t(n) at this load) before the baseline, as the sweep does.
+            live.run(new LoadGenerator.Load(model, rate, Duration.ofSeconds(5), null, rowsPerRequest, null, seed + 2));
             LoadResult alone = live.run(new LoadGenerator.Load(model, rate, d, null, rowsPerRequest, null, seed));
             HttpClient http = HttpClient.newHttpClient();
             String file = upload(http, url, input);

@@ -61,8 +61,8 @@ public final class PolicySweep {
     public List<Outcome> run(List<Policy> policies, Path work, int intraOpThreads, double startRate) throws Exception {
         Path models = repository(policies, work, intraOpThreads);
         List<Outcome> out = new ArrayList<>();
-        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(models, work.resolve("data")))) {
-            LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + server.port());
+        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(models, work.resolve("data")));
+             LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + server.port())) {
             for (Policy p : policies) {
                 out.add(sweep(gen, p, startRate));
             }

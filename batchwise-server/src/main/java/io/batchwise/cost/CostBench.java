@@ -112,8 +112,10 @@ final class CostBench {
         // The model's own budget, unless this machine is too slow for it right now: the point is
         // to measure what served rows cost, not to shed them.
         Duration budget = Duration.ofNanos(Math.max(loaded.config().latencyTarget().toNanos(), (long) (10 * oneRow * 1e9)));
-        LoadResult live = new LoadGenerator(url).run(
-                new LoadGenerator.Load(model, rate, duration, budget, 1, "interactive", 42));
+        LoadResult live;
+        try (LoadGenerator generator = new LoadGenerator(url)) {
+            live = generator.run(new LoadGenerator.Load(model, rate, duration, budget, 1, "interactive", 42));
+        }
         CostReport r1 = report(ledger, model);
         String batchModel = model + BATCH_SUFFIX;
         CostReport b0 = report(ledger, batchModel);
