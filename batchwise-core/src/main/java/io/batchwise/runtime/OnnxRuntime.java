@@ -43,7 +43,10 @@ public final class OnnxRuntime {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(config.intraOpThreads());
             options.setInterOpNumThreads(1);
-            options.addConfigEntry("session.intra_op.allow_spinning", Boolean.getBoolean("batchwise.ort.spin") ? "1" : "0");
+            // Idle intra-op threads sleep instead of spinning: spinning takes the cores the HTTP and
+            // job threads need on a small machine (-Dbatchwise.ort.spin=true turns it back on).
+            options.addConfigEntry("session.intra_op.allow_spinning",
+                    Boolean.getBoolean("batchwise.ort.spin") ? "1" : "0");
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             if (config.device().kind() == Device.Kind.CUDA) {
                 if (!providers().contains(OrtProvider.CUDA)) {

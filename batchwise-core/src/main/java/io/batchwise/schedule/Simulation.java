@@ -144,7 +144,7 @@ public final class Simulation {
 
         /**
          * Fills the latency model as a scheduler in steady state has it: as many runs per size
-         * class as it keeps (32). A real server starts from one warm-up run per size and
+         * class as it keeps (32). A real server starts from three warm-up runs per size and
          * instance; planning for steady state keeps one unlucky draw from deciding a plan.
          */
         private void seedLatencyModel(int max) {
