@@ -203,23 +203,14 @@ final class PlanValidation {
             calibration = gen.run(new LoadGenerator.Load(s.model(), lightRate, light, budget, s.rowsPerRequest(), null,
                     s.seed()));
             light1 = runStats(url, s.model());
-            double[] before = runStats(url, s.model());
             heavy = gen.run(new LoadGenerator.Load(s.model(), rate, s.duration(), budget, s.rowsPerRequest(), null,
                     s.seed() + 1));
             double[] after = runStats(url, s.model());
-            busySeconds = after[0] - before[0];
-            runs = after[1] - before[1];
+            busySeconds = after[0] - light1[0];
+            runs = after[1] - light1[1];
         }
-        // Runs inside a serving process (HTTP threads, the JIT and the load generator on the same
-        // cores) take longer than the profile's runs alone; the light load measures by how much.
-        double lightRuns = light1[1] - light0[1];
-        double slowdown = 1;
-        if (lightRuns > 0) {
-            int lightSize = (int) Math.max(1, Math.round((light1[2] - light0[2]) / lightRuns));
-            slowdown = Math.max(1, (light1[0] - light0[0]) / lightRuns / curve.typicalSeconds(lightSize));
-        }
-        double factor = slowdown;
-        Simulation.ServiceTime served = (n, random) -> Math.round(curve.nanos(n, random) * factor);
+        double slowdown = slowdown(light0, light1, curve);
+        Simulation.ServiceTime served = (n, random) -> Math.round(curve.nanos(n, random) * slowdown);
 
         ServiceClass cls = budget.compareTo(config.batching().deferredThreshold()) >= 0 ? ServiceClass.DEFERRED
                 : ServiceClass.INTERACTIVE;
@@ -270,6 +261,20 @@ final class PlanValidation {
     }
 
     /** Cumulative seconds in ONNX Runtime runs of a model and the number of runs, from {@code /metrics}. */
+    /**
+     * How much longer runs take inside the serving process (HTTP threads, the JIT and the load
+     * generator on the same cores) than the profile's runs alone: the light load's mean run time
+     * over the profile's at its mean size, between two {@link #runStats} readings; at least 1.
+     */
+    private static double slowdown(double[] before, double[] after, ServiceCurve curve) {
+        double runs = after[1] - before[1];
+        if (runs <= 0) {
+            return 1;
+        }
+        int size = (int) Math.max(1, Math.round((after[2] - before[2]) / runs));
+        return Math.max(1, (after[0] - before[0]) / runs / curve.typicalSeconds(size));
+    }
+
     /** The model's run metrics so far: seconds busy, runs, rows. */
     private static double[] runStats(String url, String model) throws Exception {
         String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
