@@ -7,17 +7,26 @@ import java.util.List;
 /**
  * The learned service time t(n) of a run of n rows, tail-aware.
  *
- * <p>Rows are grouped into size classes (powers of two). Each class keeps a ring of its most
- * recent observations; its estimate is a high quantile (p90) of them, at the class's mean size
- * (the median while a class has fewer than eight).
- * t(n) interpolates linearly between classes and extrapolates from the last two, and is made
- * non-decreasing in n. A quantile, rather than a mean, is what keeps deadlines: a batch that
- * usually takes 10 ms but sometimes 14 ms is planned at 14 ms. The ring forgets, so the model
- * follows the machine (thermal limits, a noisy neighbour, other models' load).
+ * <p>t(n) is a shape times a level. The shape says how run time grows with n: rows are grouped
+ * into size classes (powers of two), each class keeps a ring of its most recent observations,
+ * and its point is a low quantile (p25) of them at the class's mean size; t interpolates
+ * linearly between classes, extrapolates from the last two and is made non-decreasing in n. The
+ * level says how this machine is doing now: over the most recent runs of any size, the p90 of
+ * observed / shape (the median while there are fewer than eight).
+ *
+ * <p>Why two parts: on a shared machine a run is slowed by whatever else runs beside it (the
+ * HTTP threads, a compiler, another process), and large runs happen exactly when the server fell
+ * behind, so a per-class tail over-states the sizes the scheduler rarely runs, and an estimate
+ * that is never re-observed never heals: the scheduler stops forming such runs and keeps batches
+ * small for good. A low quantile per class is what the model itself costs; the one level,
+ * learned from every run, carries the contention to all sizes at once. A quantile, rather than
+ * a mean, is what keeps deadlines: a batch that usually takes 10 ms but sometimes 14 ms is
+ * planned at 14 ms. The rings forget, so the model follows the machine.
  */
 public final class LatencyModel {
     private static final int RING = 32;
     private static final double QUANTILE = 0.9;
+    private static final double SHAPE_QUANTILE = 0.25;
     private static final int MIN_TAIL_SAMPLES = 8;
 
     private final int maxRows;
@@ -25,6 +34,11 @@ public final class LatencyModel {
     private final int[][] sizes;
     private final int[] count;
     private final int[] next;
+    /** The most recent runs of any size, for the level. */
+    private final long[] recentNanos = new long[RING];
+    private final int[] recentRows = new int[RING];
+    private int recentCount;
+    private int recentNext;
     /** {@link #points()} as of the last observation; null once a new one arrives. */
     private List<double[]> cached;
     private int efficient;
@@ -52,6 +66,10 @@ public final class LatencyModel {
         sizes[c][next[c]] = rows;
         next[c] = (next[c] + 1) % RING;
         count[c] = Math.min(RING, count[c] + 1);
+        recentNanos[recentNext] = durationNanos;
+        recentRows[recentNext] = rows;
+        recentNext = (recentNext + 1) % RING;
+        recentCount = Math.min(RING, recentCount + 1);
         cached = null;
     }
 
@@ -140,10 +158,14 @@ public final class LatencyModel {
         }
         System.arraycopy(count, 0, c.count, 0, count.length);
         System.arraycopy(next, 0, c.next, 0, next.length);
+        System.arraycopy(recentNanos, 0, c.recentNanos, 0, RING);
+        System.arraycopy(recentRows, 0, c.recentRows, 0, RING);
+        c.recentCount = recentCount;
+        c.recentNext = recentNext;
         return c;
     }
 
-    /** (mean size, p90 nanos) per class with data, ascending and made non-decreasing. */
+    /** (mean size, predicted nanos) per class with data, ascending and non-decreasing. */
     private List<double[]> points() {
         if (cached == null) {
             cached = computePoints();
@@ -153,6 +175,19 @@ public final class LatencyModel {
     }
 
     private List<double[]> computePoints() {
+        List<double[]> shape = shape();
+        if (shape.isEmpty()) {
+            return shape;
+        }
+        double level = level(shape);
+        for (double[] p : shape) {
+            p[1] *= level;
+        }
+        return shape;
+    }
+
+    /** (mean size, p25 nanos) per class with data, ascending and made non-decreasing. */
+    private List<double[]> shape() {
         List<double[]> out = new ArrayList<>();
         double floor = 0;
         for (int c = 0; c < nanos.length; c++) {
@@ -162,9 +197,7 @@ public final class LatencyModel {
             }
             long[] v = Arrays.copyOf(nanos[c], k);
             Arrays.sort(v);
-            // A tail quantile needs samples: below MIN_TAIL_SAMPLES it would be the one slowest
-            // run (a warm-up that met the JIT, say), so the median stands in until there are enough.
-            double q = k < MIN_TAIL_SAMPLES ? v[(k - 1) / 2] : v[Math.min(k - 1, (int) Math.ceil(QUANTILE * k) - 1)];
+            double q = v[(int) (SHAPE_QUANTILE * (k - 1))];
             double meanSize = 0;
             for (int i = 0; i < k; i++) {
                 meanSize += sizes[c][i];
@@ -178,6 +211,19 @@ public final class LatencyModel {
             }
         }
         return out;
+    }
+
+    /** The p90 of observed / shape over the recent runs (their median while they are few). */
+    private double level(List<double[]> shape) {
+        int k = recentCount;
+        double[] ratios = new double[k];
+        for (int i = 0; i < k; i++) {
+            ratios[i] = recentNanos[i] / (double) Math.max(1, predict(shape, recentRows[i]));
+        }
+        Arrays.sort(ratios);
+        // A tail quantile needs samples: below MIN_TAIL_SAMPLES it would be the one slowest
+        // run (a warm-up that met the JIT, say), so the median stands in until there are enough.
+        return k < MIN_TAIL_SAMPLES ? ratios[(k - 1) / 2] : ratios[Math.min(k - 1, (int) Math.ceil(QUANTILE * k) - 1)];
     }
 
     /** Snapshot of (rows, p90 seconds) for every trained size class, for profiles and reports. */

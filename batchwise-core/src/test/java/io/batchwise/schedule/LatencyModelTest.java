@@ -104,4 +104,27 @@ class LatencyModelTest {
 
         assertEquals(128, model.efficientSize());
     }
+
+    @Test
+    void efficientSize_whenTheRareLargeRunsMetContention_followsTheModelsShape() {
+        // Warm-up: the model alone.
+        for (int i = 0; i < 3; i++) {
+            model.observe(16, 4 * MS);
+            model.observe(32, 7 * MS);
+            model.observe(64, 11 * MS);
+            model.observe(128, 20 * MS);
+        }
+        // Under load: the few large runs formed while the server was starved, small runs often.
+        for (int i = 0; i < 5; i++) {
+            model.observe(64, 34 * MS);
+            model.observe(128, 84 * MS);
+        }
+        for (int i = 0; i < 20; i++) {
+            model.observe(24, 9 * MS);
+        }
+
+        // Per-class p90s alone would say 25 rows (2.8 rows/ms) beat 128 rows in 84 ms (1.5).
+        assertEquals(128, model.efficientSize());
+        assertTrue(model.predict(128) >= 80 * MS, "the slow recent runs still set the tail: " + model.predict(128));
+    }
 }
