@@ -45,4 +45,21 @@ public record ModelConfig(String name, int maxBatchSize, int instances, int intr
         return new ModelConfig(name, 64, 1, 1, Device.CPU, Duration.ofMillis(100), BatchingConfig.DEFAULT,
                 QueueConfig.DEFAULT, "cpu-on-demand", null);
     }
+
+    /** This configuration with {@code instances} sessions of {@code intraOpThreads} threads each. */
+    public ModelConfig withLayout(int instances, int intraOpThreads) {
+        return new ModelConfig(name, maxBatchSize, instances, intraOpThreads, device, latencyTarget, batching, queue,
+                pool, tokenizer);
+    }
+
+    /**
+     * The layout for throughput when no live request waits (an offline job on a machine of its
+     * own): on CPU, one single-threaded session per core. Sessions that share nothing run full
+     * batches side by side; one session's threads meet at a barrier after every operator, where a
+     * thread that shares its core with the job's JSON work holds the others up. Live serving keeps
+     * the configured layout, whose sessions finish a run sooner.
+     */
+    public ModelConfig forThroughput(int cores) {
+        return device == Device.CPU ? withLayout(Math.max(1, cores), 1) : this;
+    }
 }

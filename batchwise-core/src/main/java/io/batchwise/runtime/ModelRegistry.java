@@ -1,5 +1,6 @@
 package io.batchwise.runtime;
 
+import io.batchwise.model.ModelConfig;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.model.ModelSource;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /**
@@ -20,12 +22,22 @@ public final class ModelRegistry implements AutoCloseable {
 
     private final ModelRepository repository;
     private final OnnxRuntime runtime;
+    private final UnaryOperator<ModelConfig> layout;
     private final Map<String, LoadedModel> models = new ConcurrentHashMap<>();
     private final List<Consumer<LoadedModel>> unloadListeners = new CopyOnWriteArrayList<>();
 
     public ModelRegistry(ModelRepository repository, OnnxRuntime runtime) {
+        this(repository, runtime, UnaryOperator.identity());
+    }
+
+    /**
+     * A registry that opens each model with {@code layout} applied to its configuration (say,
+     * {@link ModelConfig#forThroughput} for an offline run).
+     */
+    public ModelRegistry(ModelRepository repository, OnnxRuntime runtime, UnaryOperator<ModelConfig> layout) {
         this.repository = repository;
         this.runtime = runtime;
+        this.layout = layout;
     }
 
     public ModelRepository repository() {
@@ -65,10 +77,12 @@ public final class ModelRegistry implements AutoCloseable {
         return loaded;
     }
 
-    private LoadedModel open(ModelSource source) {
-        if (!source.loadable()) {
-            return new LoadedModel(source, null, List.of(), ModelState.FAILED, source.configError());
+    private LoadedModel open(ModelSource configured) {
+        if (!configured.loadable()) {
+            return new LoadedModel(configured, null, List.of(), ModelState.FAILED, configured.configError());
         }
+        ModelSource source = new ModelSource(configured.name(), configured.dir(), configured.version(),
+                configured.versions(), configured.onnxFile(), layout.apply(configured.config()), null);
         List<ModelInstance> instances = new ArrayList<>();
         try {
             for (int i = 0; i < source.config().instances(); i++) {

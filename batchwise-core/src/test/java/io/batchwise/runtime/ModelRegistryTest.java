@@ -68,6 +68,19 @@ class ModelRegistryTest {
     }
 
     @Test
+    void load_withALayout_opensThoseSessionsAndReportsThem() throws IOException {
+        DemoModels.writeTiny(repo);
+        try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), RUNTIME, c -> c.forThroughput(3))) {
+            LoadedModel tiny = registry.load("tiny");
+
+            assertEquals(3, tiny.instances().size());
+            assertEquals(3, tiny.config().instances());
+            assertEquals(1, tiny.config().intraOpThreads());
+            assertEquals("tiny", tiny.config().name());
+        }
+    }
+
+    @Test
     void get_unknownModelOrVersion_throwsModelNotFound() throws IOException {
         DemoModels.writeTiny(repo);
         try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), RUNTIME)) {

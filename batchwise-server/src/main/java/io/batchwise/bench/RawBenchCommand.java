@@ -110,8 +110,7 @@ public final class RawBenchCommand implements Callable<Integer> {
             return 1;
         }
         ModelConfig c = source.config();
-        ModelConfig config = threads == null ? c : new ModelConfig(c.name(), c.maxBatchSize(), c.instances(), threads,
-                c.device(), c.latencyTarget(), c.batching(), c.queue(), c.pool(), c.tokenizer());
+        ModelConfig config = threads == null ? c : c.withLayout(c.instances(), threads);
         List<Result> results = new ArrayList<>();
         ModelInstance opened;
         try {

@@ -10,6 +10,7 @@ import io.batchwise.jobs.JobEngine;
 import io.batchwise.jobs.JobSettings;
 import io.batchwise.jobs.JobStore;
 import io.batchwise.jobs.StoredFile;
+import io.batchwise.model.ModelConfig;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.onnx.DemoModels;
 import io.batchwise.openai.KServeLines;
@@ -85,9 +86,26 @@ final class BatchCommand implements Runnable {
                 description = "Rows queued at once (default: 8 x the model's max batch size x instances).")
         int inFlight;
 
+        @Option(names = "--instances", description = "ONNX Runtime sessions of the model (default on CPU: one per "
+                + "core, of one thread each; else the model's config).")
+        Integer instances;
+
+        @Option(names = "--threads", description = "intra_op_threads of each session (default on CPU: 1; else the "
+                + "model's config).")
+        Integer threads;
+
         @Option(names = "--checkpoint-lines", defaultValue = "5000",
                 description = "Commit a checkpoint at least every this many lines (default ${DEFAULT-VALUE}); also every 0.5 s.")
         int checkpointLines;
+
+        /** Sessions for throughput, as nobody waits on a single row here; the options override. */
+        private ModelConfig layout(ModelConfig c) {
+            if (instances == null && threads == null) {
+                return c.forThroughput(Runtime.getRuntime().availableProcessors());
+            }
+            return c.withLayout(instances != null ? instances : c.instances(),
+                    threads != null ? threads : c.intraOpThreads());
+        }
 
         @Override
         public Integer call() throws Exception {
@@ -102,7 +120,12 @@ final class BatchCommand implements Runnable {
                     "in_bytes", Long.toString(Files.size(in)), "model", model, "endpoint", path);
             ensureModels(models);
             long started = System.nanoTime();
-            try (ModelRegistry registry = new ModelRegistry(new ModelRepository(models), OnnxRuntime.create())) {
+            if ((instances != null && instances < 1) || (threads != null && threads < 1)) {
+                System.err.println("--instances and --threads must be >= 1");
+                return 2;
+            }
+            try (ModelRegistry registry = new ModelRegistry(new ModelRepository(models), OnnxRuntime.create(),
+                    this::layout)) {
                 LoadedModel m = registry.load(model);
                 if (!m.ready()) {
                     System.err.println("model '" + model + "' failed to load: " + m.reason());
