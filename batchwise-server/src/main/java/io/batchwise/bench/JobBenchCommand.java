@@ -16,13 +16,11 @@ import io.batchwise.onnx.DemoModels;
 import io.batchwise.openai.KServeLines;
 import io.batchwise.openai.OpenAiRoutes;
 import io.batchwise.runtime.LoadedModel;
-import io.batchwise.runtime.ModelInstance;
 import io.batchwise.runtime.ModelRegistry;
 import io.batchwise.runtime.OnnxRuntime;
 import io.batchwise.runtime.TensorSpec;
 import io.batchwise.schedule.Ticker;
 import io.batchwise.tensor.DataType;
-import io.batchwise.tensor.Tensor;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +37,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -119,17 +116,17 @@ public final class JobBenchCommand implements Callable<Integer> {
             }
             Path input = work.resolve("in.jsonl");
             int cores = Runtime.getRuntime().availableProcessors();
-            Ceiling configured;
-            Ceiling throughput;
+            RawCeiling configured;
+            RawCeiling throughput;
             double offline;
             double offlineCpu;
             try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), OnnxRuntime.create())) {
-                configured = ceiling(load(registry));
+                configured = RawCeiling.measure(load(registry), seconds, seed);
             }
             try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), OnnxRuntime.create(),
                     c -> c.forThroughput(cores))) {
                 LoadedModel m = load(registry);
-                throughput = ceiling(m);
+                throughput = RawCeiling.measure(m, seconds, seed);
                 System.out.printf(Locale.ROOT, "ceiling: %s at max batch %d, raw ONNX Runtime, every session running:%n",
                         model, m.config().maxBatchSize());
                 System.out.printf(Locale.ROOT, "  configured layout (%s): %.0f rows/s sustained (%.0f by the median run)%n",
@@ -171,93 +168,12 @@ public final class JobBenchCommand implements Callable<Integer> {
 
     private double offlineCpuMicros;
 
-    /** CPU time of the whole process (all threads, ONNX Runtime's native ones included). */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
     private LoadedModel load(ModelRegistry registry) {
         LoadedModel m = registry.load(model);
         if (!m.ready()) {
             throw new IllegalStateException("model " + model + " failed to load: " + m.reason());
         }
         return m;
-    }
-
-    /**
-     * Raw rows/s at the max batch size with every session running at once, as a job runs them.
-     *
-     * @param sustained      rows over the wall-clock time of the measuring window
-     * @param medianRun      rows of one run over the median run time, times the sessions: the
-     *                       figure {@code bench raw} prints, which leaves out the slow runs
-     * @param cpuMicrosPerRow process CPU time per row meanwhile
-     */
-    record Ceiling(String layout, double sustained, double medianRun, double cpuMicrosPerRow) {
-    }
-
-    private Ceiling ceiling(LoadedModel m) throws InterruptedException {
-        int batch = m.config().maxBatchSize();
-        List<List<Tensor>> inputs = List.of(randomRows(m.signature().inputs(), batch, new SplittableRandom(seed)));
-        for (ModelInstance instance : m.instances()) {
-            for (int i = 0; i < 3; i++) {
-                instance.runBatch(inputs, Set.of());
-            }
-        }
-        List<List<Long>> runs = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        long cpu0 = processCpuNanos();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        for (ModelInstance instance : m.instances()) {
-            List<Long> own = new ArrayList<>();
-            runs.add(own);
-            Thread t = new Thread(() -> {
-                while (System.nanoTime() < end || own.size() < 5) {
-                    long s = System.nanoTime();
-                    instance.runBatch(inputs, Set.of());
-                    own.add(System.nanoTime() - s);
-                }
-            }, "batchwise-bench-ceiling-" + instance.ordinal());
-            threads.add(t);
-            t.start();
-        }
-        for (Thread t : threads) {
-            t.join();
-        }
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        long total = (long) batch * runs.stream().mapToInt(List::size).sum();
-        double cpuPerRow = (processCpuNanos() - cpu0) / 1e3 / total;
-        long[] sorted = runs.stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
-        double medianRun = batch / (sorted[sorted.length / 2] / 1e9) * m.instances().size();
-        String layout = m.instances().size() + " session(s) x " + m.config().intraOpThreads() + " thread(s)";
-        return new Ceiling(layout, total / elapsed, medianRun, cpuPerRow);
-    }
-
-    private static List<Tensor> randomRows(List<TensorSpec> specs, int rows, SplittableRandom random) {
-        List<Tensor> out = new ArrayList<>();
-        for (TensorSpec s : specs) {
-            long[] shape = s.shape();
-            shape[0] = rows;
-            for (int i = 1; i < shape.length; i++) {
-                shape[i] = shape[i] < 0 ? 1 : shape[i];
-            }
-            int n = (int) Tensor.elementCount(shape);
-            if (s.type() == DataType.INT64) {
-                long[] v = new long[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = random.nextInt(1, 100);
-                }
-                out.add(Tensor.ofLongs(s.name(), shape, v));
-            } else {
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = (float) random.nextDouble(-1, 1);
-                }
-                out.add(Tensor.ofFloats(s.name(), shape, v));
-            }
-        }
-        return out;
     }
 
     /** One KServe JSON line per row of random data. */
@@ -345,10 +261,10 @@ public final class JobBenchCommand implements Callable<Integer> {
                     Thread.sleep(1);
                 }
                 long start = System.nanoTime();
-                long cpu0 = processCpuNanos();
+                long cpu0 = RawCeiling.processCpuNanos();
                 job = engine.await(job.id(), Duration.ofHours(1));
                 long end = System.nanoTime();
-                offlineCpuMicros = (processCpuNanos() - cpu0) / 1e3 / Math.max(1, job.counts().completed());
+                offlineCpuMicros = (RawCeiling.processCpuNanos() - cpu0) / 1e3 / Math.max(1, job.counts().completed());
                 if (job.status() != BatchStatus.COMPLETED || job.counts().failed() > 0) {
                     throw new IllegalStateException("offline job ended " + job.status() + " " + job.counts());
                 }

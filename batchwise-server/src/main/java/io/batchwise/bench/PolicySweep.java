@@ -2,13 +2,18 @@ package io.batchwise.bench;
 
 import io.batchwise.cli.BatchwiseServer;
 import io.batchwise.cli.ServerSettings;
+import io.batchwise.model.ModelRepository;
 import io.batchwise.onnx.DemoModels;
+import io.batchwise.runtime.LoadedModel;
+import io.batchwise.runtime.ModelRegistry;
+import io.batchwise.runtime.OnnxRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +23,7 @@ import java.util.function.Consumer;
  * from one run on one machine state.
  */
 public final class PolicySweep {
+    private static final double CEILING_SECONDS = 3;
     /** One policy under test: a label and its config.yaml batching block. */
     public record Policy(String label, String batchingYaml) {
         /** Parses {@code none}, {@code slo} or {@code window:5ms}. */
@@ -46,6 +52,7 @@ public final class PolicySweep {
     private final double maxShed;
     private final int rowsPerRequest;
     private final Consumer<String> progress;
+    private double ceiling = Double.NaN;
 
     public PolicySweep(Duration probe, Duration budget, double p99LimitMs, double maxShed, int rowsPerRequest,
                        Consumer<String> progress) {
@@ -57,9 +64,15 @@ public final class PolicySweep {
         this.progress = progress;
     }
 
-    /** Writes the repository, starts the server, sweeps every policy, stops the server. */
+    /**
+     * Writes the repository, measures the raw ceiling, starts the server, sweeps every policy,
+     * stops the server and measures the ceiling again: the machine may drift during a sweep, so
+     * {@link #ceiling()} is the higher of the two.
+     */
     public List<Outcome> run(List<Policy> policies, Path work, int intraOpThreads, double startRate) throws Exception {
         Path models = repository(policies, work, intraOpThreads);
+        String model = policies.get(0).modelName();
+        RawCeiling before = ceiling(models, model);
         List<Outcome> out = new ArrayList<>();
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(models, work.resolve("data")));
              LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + server.port())) {
@@ -67,7 +80,26 @@ public final class PolicySweep {
                 out.add(sweep(gen, p, startRate));
             }
         }
+        RawCeiling after = ceiling(models, model);
+        ceiling = Math.max(before.sustained(), after.sustained());
+        progress.accept(String.format(Locale.ROOT, "raw ONNX Runtime ceiling at batch 128 (%s, no HTTP): %.0f rows/s "
+                + "before the sweep, %.0f after", before.layout(), before.sustained(), after.sustained()));
         return out;
+    }
+
+    /** The raw ceiling of the last {@link #run}: sustained rows/s at max batch, the higher of before and after. */
+    public double ceiling() {
+        return ceiling;
+    }
+
+    private static RawCeiling ceiling(Path models, String model) throws InterruptedException {
+        try (ModelRegistry registry = new ModelRegistry(new ModelRepository(models), OnnxRuntime.create())) {
+            LoadedModel m = registry.load(model);
+            if (!m.ready()) {
+                throw new IllegalStateException("model " + model + " failed to load: " + m.reason());
+            }
+            return RawCeiling.measure(m, CEILING_SECONDS, 1);
+        }
     }
 
     private Outcome sweep(LoadGenerator gen, Policy policy, double startRate) throws Exception {
