@@ -81,10 +81,10 @@ public final class ModelRegistry implements AutoCloseable {
         if (!configured.loadable()) {
             return new LoadedModel(configured, null, List.of(), ModelState.FAILED, configured.configError());
         }
-        ModelSource source = new ModelSource(configured.name(), configured.dir(), configured.version(),
-                configured.versions(), configured.onnxFile(), layout.apply(configured.config()), null);
         List<ModelInstance> instances = new ArrayList<>();
         try {
+            ModelSource source = new ModelSource(configured.name(), configured.dir(), configured.version(),
+                    configured.versions(), configured.onnxFile(), layout.apply(configured.config()), null);
             for (int i = 0; i < source.config().instances(); i++) {
                 instances.add(runtime.open(source.onnxFile(), source.config(), i));
             }
@@ -92,7 +92,7 @@ public final class ModelRegistry implements AutoCloseable {
             return new LoadedModel(source, signature, instances, ModelState.READY, null);
         } catch (RuntimeException e) {
             instances.forEach(ModelInstance::close);
-            return new LoadedModel(source, null, List.of(), ModelState.FAILED, e.getMessage());
+            return new LoadedModel(configured, null, List.of(), ModelState.FAILED, e.getMessage());
         }
     }
 

@@ -18,10 +18,12 @@ import java.util.List;
  * HTTP threads, a compiler, another process), and large runs happen exactly when the server fell
  * behind, so a per-class tail over-states the sizes the scheduler rarely runs, and an estimate
  * that is never re-observed never heals: the scheduler stops forming such runs and keeps batches
- * small for good. A low quantile per class is what the model itself costs; the one level,
- * learned from every run, carries the contention to all sizes at once. A quantile, rather than
- * a mean, is what keeps deadlines: a batch that usually takes 10 ms but sometimes 14 ms is
- * planned at 14 ms. The rings forget, so the model follows the machine.
+ * small for good. A low quantile per class is what a run of that size costs when little gets in
+ * its way, which a few starved runs do not move; the one level, learned from every run, adds the
+ * tail that the recent runs showed, whatever their size. (A size not run for a while keeps the
+ * p25 it had then; only the level follows the machine for it.) A quantile, rather than a mean, is
+ * what keeps deadlines: a batch that usually takes 10 ms but sometimes 14 ms is planned at 14 ms.
+ * The rings forget, so the model follows the machine.
  */
 public final class LatencyModel {
     private static final int RING = 32;

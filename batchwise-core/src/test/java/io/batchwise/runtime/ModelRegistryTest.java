@@ -81,6 +81,17 @@ class ModelRegistryTest {
     }
 
     @Test
+    void load_withALayoutOutOfRange_failsWithTheReason() throws IOException {
+        DemoModels.writeTiny(repo);
+        try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), RUNTIME, c -> c.withLayout(300, 1))) {
+            LoadedModel tiny = registry.load("tiny");
+
+            assertEquals(ModelState.FAILED, tiny.state());
+            assertTrue(tiny.reason().contains("instances"), tiny.reason());
+        }
+    }
+
+    @Test
     void get_unknownModelOrVersion_throwsModelNotFound() throws IOException {
         DemoModels.writeTiny(repo);
         try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), RUNTIME)) {
