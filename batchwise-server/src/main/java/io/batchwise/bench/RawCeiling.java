@@ -2,8 +2,6 @@ package io.batchwise.bench;
 
 import io.batchwise.runtime.LoadedModel;
 import io.batchwise.runtime.ModelInstance;
-import io.batchwise.runtime.TensorSpec;
-import io.batchwise.tensor.DataType;
 import io.batchwise.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +20,8 @@ public record RawCeiling(String layout, double sustained, double medianRun, doub
     /** Measures {@code m} for {@code seconds} on random inputs (seeded). */
     public static RawCeiling measure(LoadedModel m, double seconds, long seed) throws InterruptedException {
         int batch = m.config().maxBatchSize();
-        List<List<Tensor>> inputs = List.of(randomRows(m.signature().inputs(), batch, new SplittableRandom(seed)));
+        List<List<Tensor>> inputs = List.of(RawBenchCommand.randomInputs(m.signature().inputs(), batch,
+                new SplittableRandom(seed)));
         for (ModelInstance instance : m.instances()) {
             for (int i = 0; i < 3; i++) {
                 instance.runBatch(inputs, Set.of());
@@ -56,32 +55,6 @@ public record RawCeiling(String layout, double sustained, double medianRun, doub
         double medianRun = batch / (sorted[sorted.length / 2] / 1e9) * m.instances().size();
         String layout = m.instances().size() + " session(s) x " + m.config().intraOpThreads() + " thread(s)";
         return new RawCeiling(layout, total / elapsed, medianRun, cpuPerRow);
-    }
-
-    private static List<Tensor> randomRows(List<TensorSpec> specs, int rows, SplittableRandom random) {
-        List<Tensor> out = new ArrayList<>();
-        for (TensorSpec s : specs) {
-            long[] shape = s.shape();
-            shape[0] = rows;
-            for (int i = 1; i < shape.length; i++) {
-                shape[i] = shape[i] < 0 ? 1 : shape[i];
-            }
-            int n = (int) Tensor.elementCount(shape);
-            if (s.type() == DataType.INT64) {
-                long[] v = new long[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = random.nextInt(1, 100);
-                }
-                out.add(Tensor.ofLongs(s.name(), shape, v));
-            } else {
-                float[] v = new float[n];
-                for (int i = 0; i < n; i++) {
-                    v[i] = (float) random.nextDouble(-1, 1);
-                }
-                out.add(Tensor.ofFloats(s.name(), shape, v));
-            }
-        }
-        return out;
     }
 
     /** CPU time of the whole process (all threads, ONNX Runtime's native ones included). */
