@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.batchwise.cli.BatchwiseServer;
-import io.batchwise.cli.Main;
+import io.batchwise.cli.CapturedRun;
 import io.batchwise.cli.ServerSettings;
 import io.batchwise.onnx.DemoModels;
 import io.batchwise.plan.Profile;
 import io.batchwise.plan.ProfileJson;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,25 +38,6 @@ class PlannerIT {
     static void writeModel() throws Exception {
         repo = dir.resolve("models");
         DemoModels.writeTiny(repo);
-    }
-
-    private record Captured(int code, String out, String err) {
-    }
-
-    private static synchronized Captured capture(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Captured(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     private static Path workloads(String latency) throws Exception {
@@ -86,7 +64,7 @@ class PlannerIT {
     @Test
     void profileThenPlan_writesTableJsonAndHtml() throws Exception {
         Path profiles = dir.resolve("profiles");
-        Captured p = capture("profile", "--model", "tiny", "--models", repo.toString(), "--instances", "1,2",
+        CapturedRun p = CapturedRun.of("profile", "--model", "tiny", "--models", repo.toString(), "--instances", "1,2",
                 "--runs", "5", "--min-time", "20ms", "--out", profiles.resolve("tiny.json").toString());
         assertEquals(0, p.code(), p.err());
         Profile profile = ProfileJson.read(profiles.resolve("tiny.json"));
@@ -96,7 +74,7 @@ class PlannerIT {
                 profile.pointsFor(1).stream().map(Profile.Point::batchSize).toList());
 
         Path inventory = workloads("50ms");
-        Captured json = capture("plan", inventory.toString(), "--profiles", profiles.toString(), "--format", "json",
+        CapturedRun json = CapturedRun.of("plan", inventory.toString(), "--profiles", profiles.toString(), "--format", "json",
                 "--simulated-requests", "2000", "--out", dir.resolve("plan.json").toString());
         assertEquals(0, json.code(), json.err());
         JsonNode plan = JSON.readTree(dir.resolve("plan.json").toFile());
@@ -104,13 +82,13 @@ class PlannerIT {
         assertEquals("batch-spot", plan.path("workloads").get(1).path("recommended_mode").asText());
         assertEquals(12, plan.path("forecast").size());
 
-        Captured html = capture("plan", inventory.toString(), "--profiles", profiles.toString(), "--format", "html",
+        CapturedRun html = CapturedRun.of("plan", inventory.toString(), "--profiles", profiles.toString(), "--format", "html",
                 "--simulated-requests", "2000", "--out", dir.resolve("plan.html").toString());
         assertEquals(0, html.code(), html.err());
         String page = Files.readString(dir.resolve("plan.html"));
         assertTrue(page.startsWith("<!DOCTYPE html>") && page.contains("data-chart=\"latency-vs-load\""));
 
-        Captured table = capture("plan", inventory.toString(), "--profiles", profiles.toString(),
+        CapturedRun table = CapturedRun.of("plan", inventory.toString(), "--profiles", profiles.toString(),
                 "--simulated-requests", "2000");
         assertEquals(0, table.code(), table.err());
         assertTrue(table.out().contains("tiny-nightly") && table.out().contains("-> recommended: batch-spot"),
@@ -122,7 +100,7 @@ class PlannerIT {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, "workloads:\n  - name: a\n    model: tiny\n    rows_per_day: 10\n"
                 + "    peak_to_average: 2\n    latency: soon\n    current_mode: real-time\n");
-        Captured c = capture("plan", file.toString(), "--profiles", dir.resolve("none").toString());
+        CapturedRun c = CapturedRun.of("plan", file.toString(), "--profiles", dir.resolve("none").toString());
         assertEquals(2, c.code());
         assertEquals("error: " + file + ":6: workloads[0].latency: not a duration like 50ms, 2s, 5m or 8h (got soon)",
                 c.err().trim());
@@ -130,7 +108,7 @@ class PlannerIT {
 
     @Test
     void plan_missingProfile_exits2NamingTheModelLine() throws Exception {
-        Captured c = capture("plan", workloads("50ms").toString(), "--profiles", dir.resolve("empty").toString());
+        CapturedRun c = CapturedRun.of("plan", workloads("50ms").toString(), "--profiles", dir.resolve("empty").toString());
         assertEquals(2, c.code());
         assertTrue(c.err().startsWith("error: " + dir.resolve("workloads-50ms.yaml") + ":3: workloads[0].model: "
                 + "no profile for model 'tiny'"), c.err());
@@ -158,7 +136,7 @@ class PlannerIT {
 
     @Test
     void validate_tiny_comparesPredictedAndMeasured() throws Exception {
-        Captured c = capture("plan", "--validate", "--model", "tiny", "--models", repo.toString(), "--duration", "1s",
+        CapturedRun c = CapturedRun.of("plan", "--validate", "--model", "tiny", "--models", repo.toString(), "--duration", "1s",
                 "--format", "json");
         assertEquals(0, c.code(), c.err());
         JsonNode r = JSON.readTree(c.out());
