@@ -15,10 +15,17 @@ import java.time.Duration;
  * @param queue           admission limits
  * @param pool            the priced capacity pool (price sheet) the instances occupy
  * @param tokenizer       text tokenizer for {@code /v1/embeddings}, or null
+ * @param bulkInstances   sessions of the bulk lane, single-threaded, whose threads run at
+ *                        background priority so that bulk rows take only CPU time live work leaves
+ *                        idle; {@link #AUTO}: one per core on CPU, none on CUDA; 0: bulk rows share
+ *                        the live instances
  */
 public record ModelConfig(String name, int maxBatchSize, int instances, int intraOpThreads, Device device,
                           Duration latencyTarget, BatchingConfig batching, QueueConfig queue, String pool,
-                          String tokenizer) {
+                          String tokenizer, int bulkInstances) {
+    /** {@code bulk_instances: auto}. */
+    public static final int AUTO = -1;
+
     public ModelConfig {
         InvalidConfig.require(name != null && name.matches("[A-Za-z0-9_.-]+"), "name", name,
                 "must be letters, digits, '_', '.' or '-'");
@@ -38,6 +45,16 @@ public record ModelConfig(String name, int maxBatchSize, int instances, int intr
         }
         InvalidConfig.require(tokenizer == null || tokenizer.equals("hashing"), "tokenizer", tokenizer,
                 "must be hashing");
+        InvalidConfig.require(bulkInstances >= AUTO && bulkInstances <= 256, "bulk_instances", bulkInstances,
+                "must be auto or 0..256");
+    }
+
+    /** A configuration with {@code bulk_instances: auto}. */
+    public ModelConfig(String name, int maxBatchSize, int instances, int intraOpThreads, Device device,
+                       Duration latencyTarget, BatchingConfig batching, QueueConfig queue, String pool,
+                       String tokenizer) {
+        this(name, maxBatchSize, instances, intraOpThreads, device, latencyTarget, batching, queue, pool, tokenizer,
+                AUTO);
     }
 
     /** The configuration a model gets when its folder has no config file. */
@@ -49,7 +66,15 @@ public record ModelConfig(String name, int maxBatchSize, int instances, int intr
     /** This configuration with {@code instances} sessions of {@code intraOpThreads} threads each. */
     public ModelConfig withLayout(int instances, int intraOpThreads) {
         return new ModelConfig(name, maxBatchSize, instances, intraOpThreads, device, latencyTarget, batching, queue,
-                pool, tokenizer);
+                pool, tokenizer, bulkInstances);
+    }
+
+    /** The bulk lane's sessions on a machine of {@code cores} cores ({@link #AUTO} resolved). */
+    public int bulkLane(int cores) {
+        if (bulkInstances != AUTO) {
+            return bulkInstances;
+        }
+        return device.kind() == Device.Kind.CPU ? Math.max(1, cores) : 0;
     }
 
     /**
@@ -57,9 +82,16 @@ public record ModelConfig(String name, int maxBatchSize, int instances, int intr
      * own): on CPU, one single-threaded session per core. Sessions that share nothing run full
      * batches side by side; one session's threads meet at a barrier after every operator, where a
      * thread that shares its core with the job's JSON work holds the others up. Live serving keeps
-     * the configured layout, whose sessions finish a run sooner.
+     * the configured layout, whose sessions finish a run sooner. There is no live traffic to yield
+     * to, so no bulk lane either.
      */
     public ModelConfig forThroughput(int cores) {
-        return device == Device.CPU ? withLayout(Math.max(1, cores), 1) : this;
+        return (device == Device.CPU ? withLayout(Math.max(1, cores), 1) : this).withoutBulkLane();
+    }
+
+    /** This configuration with no bulk lane ({@code bulk_instances: 0}): for runs with no live traffic. */
+    public ModelConfig withoutBulkLane() {
+        return new ModelConfig(name, maxBatchSize, instances, intraOpThreads, device, latencyTarget, batching, queue,
+                pool, tokenizer, 0);
     }
 }

@@ -24,7 +24,7 @@ public final class ModelConfigParser {
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
     private static final Set<String> TOP = Set.of("name", "max_batch_size", "instances", "intra_op_threads", "device",
-            "latency_target", "batching", "queue", "pool", "tokenizer");
+            "latency_target", "batching", "queue", "pool", "tokenizer", "bulk_instances");
     private static final Set<String> BATCHING = Set.of("policy", "max_queue_delay", "preferred_batch_sizes",
             "deferred_threshold");
     private static final Set<String> QUEUE = Set.of("max_rows", "timeout_action");
@@ -77,7 +77,18 @@ public final class ModelConfigParser {
                 duration(top.get("latency_target"), "latency_target", d.latencyTarget()),
                 b, q,
                 string(top.get("pool"), "pool", d.pool()),
-                string(top.get("tokenizer"), "tokenizer", null));
+                string(top.get("tokenizer"), "tokenizer", null),
+                bulkInstances(top.get("bulk_instances")));
+    }
+
+    private static int bulkInstances(Object v) {
+        if (v == null || "auto".equals(v)) {
+            return ModelConfig.AUTO;
+        }
+        if (!(v instanceof Integer n) || n < 0) {
+            throw new InvalidConfig("bulk_instances: must be auto or an integer 0..256 (got " + v + ")");
+        }
+        return n;
     }
 
     @SuppressWarnings("unchecked")

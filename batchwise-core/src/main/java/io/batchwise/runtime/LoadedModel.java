@@ -12,14 +12,16 @@ public final class LoadedModel {
     private final ModelSource source;
     private final ModelSignature signature;
     private final List<ModelInstance> instances;
+    private final List<ModelInstance> background;
     private volatile ModelState state;
     private final String reason;
 
-    LoadedModel(ModelSource source, ModelSignature signature, List<ModelInstance> instances, ModelState state,
-                String reason) {
+    LoadedModel(ModelSource source, ModelSignature signature, List<ModelInstance> instances,
+                List<ModelInstance> background, ModelState state, String reason) {
         this.source = source;
         this.signature = signature;
         this.instances = List.copyOf(instances);
+        this.background = List.copyOf(background);
         this.state = state;
         this.reason = reason;
     }
@@ -52,6 +54,15 @@ public final class LoadedModel {
 
     public List<ModelInstance> instances() {
         return instances;
+    }
+
+    /**
+     * The bulk lane: single-threaded sessions whose runs take only CPU time the live instances
+     * leave idle (their threads run at background priority). Empty when bulk rows share the live
+     * instances.
+     */
+    public List<ModelInstance> backgroundInstances() {
+        return background;
     }
 
     public ModelState state() {

@@ -70,7 +70,8 @@ public final class ModelRegistry implements AutoCloseable {
         }
         if (loaded.ready()) {
             LOG.info(() -> "loaded model " + source.name() + " version " + source.version() + " ("
-                    + loaded.instances().size() + " instance(s))");
+                    + loaded.instances().size() + " instance(s)" + (loaded.backgroundInstances().isEmpty() ? ""
+                    : ", bulk lane of " + loaded.backgroundInstances().size()) + ")");
         } else {
             LOG.warning(() -> "model " + source.name() + " failed to load: " + loaded.reason());
         }
@@ -79,20 +80,28 @@ public final class ModelRegistry implements AutoCloseable {
 
     private LoadedModel open(ModelSource configured) {
         if (!configured.loadable()) {
-            return new LoadedModel(configured, null, List.of(), ModelState.FAILED, configured.configError());
+            return new LoadedModel(configured, null, List.of(), List.of(), ModelState.FAILED, configured.configError());
         }
         List<ModelInstance> instances = new ArrayList<>();
+        List<ModelInstance> lane = new ArrayList<>();
         try {
             ModelSource source = new ModelSource(configured.name(), configured.dir(), configured.version(),
                     configured.versions(), configured.onnxFile(), layout.apply(configured.config()), null);
-            for (int i = 0; i < source.config().instances(); i++) {
-                instances.add(runtime.open(source.onnxFile(), source.config(), i));
+            ModelConfig config = source.config();
+            for (int i = 0; i < config.instances(); i++) {
+                instances.add(runtime.open(source.onnxFile(), config, i));
+            }
+            int lanes = config.bulkLane(Runtime.getRuntime().availableProcessors());
+            ModelConfig laneConfig = config.withLayout(Math.max(1, lanes), 1);
+            for (int i = 0; i < lanes; i++) {
+                lane.add(runtime.open(source.onnxFile(), laneConfig, config.instances() + i));
             }
             ModelSignature signature = instances.get(0).signature();
-            return new LoadedModel(source, signature, instances, ModelState.READY, null);
+            return new LoadedModel(source, signature, instances, lane, ModelState.READY, null);
         } catch (RuntimeException e) {
             instances.forEach(ModelInstance::close);
-            return new LoadedModel(configured, null, List.of(), ModelState.FAILED, e.getMessage());
+            lane.forEach(ModelInstance::close);
+            return new LoadedModel(configured, null, List.of(), List.of(), ModelState.FAILED, e.getMessage());
         }
     }
 
@@ -111,6 +120,7 @@ public final class ModelRegistry implements AutoCloseable {
             listener.accept(model);
         }
         model.instances().forEach(ModelInstance::close);
+        model.backgroundInstances().forEach(ModelInstance::close);
         model.state(ModelState.UNAVAILABLE);
     }
 

@@ -19,6 +19,8 @@ final class Batch {
     final String reason;
     final List<Slice> slices = new ArrayList<>();
     int rows;
+    /** CPU time the run's thread took, for a bulk-lane run (-1: not measured). */
+    long cpuNanos = -1;
 
     Batch(int instance, BucketKey bucket, String reason) {
         this.instance = instance;

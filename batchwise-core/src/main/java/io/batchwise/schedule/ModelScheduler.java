@@ -20,6 +20,13 @@ import java.util.PriorityQueue;
  * instances, and completion with reassembly. Single-threaded logic: the caller holds a lock
  * (the {@link Scheduler}'s model worker) and passes the time in, so tests drive it with a fake
  * clock and no threads.
+ *
+ * <p>Bulk rows run in one of two ways. With a bulk lane ({@code bulk_instances}, by default one
+ * single-threaded session per core on CPU), they run there at the largest batch while the live
+ * instances take live rows only: the lane's threads run at background priority, so the kernel,
+ * not this class, keeps them out of live work's way, mid-run included. Without one, they top up
+ * live runs within the earliest deadline's slack and run alone on idle live instances in sizes
+ * that keep the tightest live budget safe ({@link #fillWithBulk}, {@link #formBulk}).
  */
 final class ModelScheduler {
     private static final long RATE_TAU_NANOS = 500_000_000L;
@@ -37,6 +44,8 @@ final class ModelScheduler {
     private final LatencyModel modelLatency;
     private final boolean[] busy;
     private final long[] busyUntil;
+    /** Instances {@code [0, live)} run live rows; {@code [live, busy.length)} are the bulk lane. */
+    private final int live;
     private long liveRows;
     private long bulkRows;
     private long seq;
@@ -48,6 +57,16 @@ final class ModelScheduler {
 
     ModelScheduler(String model, String version, ModelConfig config, ModelSignature signature, int instances,
                    SchedulerListener listener) {
+        this(model, version, config, signature, instances, 0, listener);
+    }
+
+    /**
+     * @param instances live instances
+     * @param lanes     bulk-lane instances, numbered after the live ones (0: bulk rows share the
+     *                  live instances)
+     */
+    ModelScheduler(String model, String version, ModelConfig config, ModelSignature signature, int instances,
+                   int lanes, SchedulerListener listener) {
         this.model = model;
         this.version = version;
         this.config = config;
@@ -55,8 +74,9 @@ final class ModelScheduler {
         this.policy = BatchPolicy.of(config);
         this.listener = listener;
         this.modelLatency = new LatencyModel(config.maxBatchSize());
-        this.busy = new boolean[instances];
-        this.busyUntil = new long[instances];
+        this.live = instances;
+        this.busy = new boolean[instances + lanes];
+        this.busyUntil = new long[instances + lanes];
         this.tightestBudget = config.latencyTarget().toNanos();
     }
 
@@ -150,7 +170,7 @@ final class ModelScheduler {
         int size = policy instanceof NoBatching ? (int) Math.max(1, Math.min(requestRows, config.maxBatchSize()))
                 : lm.efficientSize();
         long t = lm.predict(size);
-        return t <= 0 ? Double.POSITIVE_INFINITY : busy.length * (double) size / t;
+        return t <= 0 ? Double.POSITIVE_INFINITY : live * (double) size / t;
     }
 
     private long estimateCompletion(BucketKey key, long rows, long deadline, long now) {
@@ -169,7 +189,7 @@ final class ModelScheduler {
             }
         }
         long inflight = Long.MAX_VALUE;
-        for (int i = 0; i < busy.length; i++) {
+        for (int i = 0; i < live; i++) {
             inflight = Math.min(inflight, busy[i] ? Math.max(0, busyUntil[i] - now) : 0);
         }
         if (ahead == 0 && inflight == 0 && rows <= config.maxBatchSize()) {
@@ -199,12 +219,12 @@ final class ModelScheduler {
         wakeAt = Long.MAX_VALUE;
         expire(now);
         List<Batch> out = new ArrayList<>();
-        for (int i = 0; i < busy.length; i++) {
+        for (int i = 0; i < live; i++) {
             if (busy[i]) {
                 continue;
             }
             Batch b = formLive(i, now);
-            if (b == null) {
+            if (b == null && live == busy.length) {
                 b = formBulk(i, now);
             }
             if (b == null) {
@@ -213,6 +233,13 @@ final class ModelScheduler {
             busy[i] = true;
             busyUntil[i] = now + latency(b.bucket).predict(b.rows);
             out.add(b);
+        }
+        for (int i = live; i < busy.length && bulkRows > 0; i++) {
+            if (!busy[i]) {
+                Batch b = formLane(i);
+                busy[i] = true;
+                out.add(b);
+            }
         }
         return out;
     }
@@ -251,7 +278,9 @@ final class ModelScheduler {
             } else {
                 long got = Bucket.take(bucket.interactive, batch, d.rows(), bucket);
                 Bucket.take(bucket.deferred, batch, d.rows() - got, bucket);
-                fillWithBulk(bucket, batch, lm, earliest, now);
+                if (live == busy.length) {
+                    fillWithBulk(bucket, batch, lm, earliest, now);
+                }
             }
             liveRows -= batch.rows - bulkIn(batch);
             return batch;
@@ -322,6 +351,32 @@ final class ModelScheduler {
         return null;
     }
 
+    /**
+     * A bulk-only run on a lane instance, at the model's largest batch: its threads run at
+     * background priority, so the kernel takes the cores back for live work mid-run and no live
+     * request waits for it.
+     */
+    private Batch formLane(int instance) {
+        for (Bucket bucket : buckets.values()) {
+            if (bucket.bulkRows == 0) {
+                continue;
+            }
+            long size = config.maxBatchSize();
+            if (policy instanceof NoBatching) {
+                size = Math.min(size, bucket.bulk.peek().remaining());
+            }
+            Batch batch = new Batch(instance, bucket.key, "bulk");
+            bulkRows -= Bucket.take(bucket.bulk, batch, size, bucket);
+            return batch;
+        }
+        throw new IllegalStateException("bulk rows counted but none queued");
+    }
+
+    /** True for an instance of the bulk lane. */
+    boolean lane(int instance) {
+        return instance >= live;
+    }
+
     private void expire(long now) {
         if (config.queue().timeoutAction() != QueueConfig.TimeoutAction.REJECT) {
             return;
@@ -344,9 +399,13 @@ final class ModelScheduler {
     /** Records a finished run and completes the requests whose rows are all back. */
     void complete(Batch batch, List<List<Tensor>> outputs, long start, long end) {
         busy[batch.instance] = false;
-        LatencyModel lm = latency.computeIfAbsent(batch.bucket, k -> modelLatency.copy());
-        lm.observe(batch.rows, end - start);
-        modelLatency.observe(batch.rows, end - start);
+        if (!lane(batch.instance)) {
+            // Lane runs share the cores with live work at background priority: their times say
+            // nothing about how long a live run takes.
+            LatencyModel lm = latency.computeIfAbsent(batch.bucket, k -> modelLatency.copy());
+            lm.observe(batch.rows, end - start);
+            modelLatency.observe(batch.rows, end - start);
+        }
         for (int i = 0; i < batch.slices.size(); i++) {
             Batch.Slice s = batch.slices.get(i);
             Pending p = s.pending();
@@ -392,7 +451,16 @@ final class ModelScheduler {
     }
 
     private void report(Batch batch, long start, long end) {
-        listener.onRun(new RunRecord(model, batch.instance, start, end, batch.rows, batch.rowsByClass(),
+        int instance = batch.instance;
+        if (lane(instance)) {
+            // A lane has no capacity of its own: it runs on the cores of the live instances, in time
+            // they leave idle. Its run is charged to a live instance as the share of that instance's
+            // cores its thread used: CPU time over the instance's threads, ending with the run.
+            instance = (instance - live) % live;
+            long used = batch.cpuNanos < 0 ? end - start : batch.cpuNanos / Math.max(1, config.intraOpThreads());
+            start = end - Math.min(end - start, used);
+        }
+        listener.onRun(new RunRecord(model, instance, start, end, batch.rows, batch.rowsByClass(),
                 batch.rowsBy(true), batch.rowsBy(false), batch.reason));
     }
 
@@ -483,6 +551,6 @@ final class ModelScheduler {
     }
 
     int instances() {
-        return busy.length;
+        return live;
     }
 }

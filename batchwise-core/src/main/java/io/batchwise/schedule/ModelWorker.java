@@ -1,10 +1,13 @@
 package io.batchwise.schedule;
 
+import io.batchwise.runtime.Background;
 import io.batchwise.runtime.LoadedModel;
 import io.batchwise.runtime.ModelInstance;
 import io.batchwise.runtime.TensorSpec;
 import io.batchwise.tensor.DataType;
 import io.batchwise.tensor.Tensor;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +23,17 @@ import java.util.logging.Logger;
  * Drives one model's {@link ModelScheduler} with threads: a dispatcher that decides whenever a
  * request arrives, a run completes or a planned wait ends, and one executor thread per instance
  * (an ONNX Runtime session runs one batch at a time).
+ *
+ * <p>The bulk lane's executor threads run at background priority ({@link Background}): a lane's
+ * single-threaded session runs on the calling thread, so the kernel hands its core to any live
+ * thread the moment one is runnable and gives it back when the core would idle. Those threads
+ * only run ONNX Runtime; the lock and the completions are left to a normal-priority finisher.
  */
 final class ModelWorker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelWorker.class.getName());
     private static final int WARM_UP_ROUNDS = 3;
     private static final Object WARM_UP_TURN = new Object();
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     final LoadedModel model;
     final ModelScheduler state;
@@ -33,6 +42,10 @@ final class ModelWorker implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<ExecutorService> executors = new ArrayList<>();
+    /** The live instances, then the bulk lane's, indexed as the scheduler numbers them. */
+    private final List<ModelInstance> all = new ArrayList<>();
+    /** Records the bulk lane's runs at normal priority (see {@link #run}). */
+    private final ExecutorService laneFinisher;
     private final Thread dispatcher;
     private boolean stopping;
     private boolean closed;
@@ -42,16 +55,26 @@ final class ModelWorker implements AutoCloseable {
         this.ticker = ticker;
         this.listener = listener;
         List<ModelInstance> instances = model.instances();
+        all.addAll(instances);
+        all.addAll(model.backgroundInstances());
         this.state = new ModelScheduler(model.name(), model.version(), model.config(), model.signature(),
-                instances.size(), listener);
+                instances.size(), model.backgroundInstances().size(), listener);
         if (warmUp) {
-            warmUp(instances);
+            warmUp(instances, WARM_UP_ROUNDS);
+            warmUp(model.backgroundInstances(), 0); // lane runs never train t(n)
         }
         for (ModelInstance inst : instances) {
             executors.add(Executors.newSingleThreadExecutor(r -> daemon(r, "batchwise-" + model.name() + "-" + inst.ordinal())));
             listener.onInstanceStarted(model.name(), inst.ordinal(), model.config().pool(),
                     slots(model), ticker.read());
         }
+        for (ModelInstance inst : model.backgroundInstances()) {
+            executors.add(Executors.newSingleThreadExecutor(r -> daemon(() -> {
+                Background.lowerCurrentThread();
+                r.run();
+            }, "batchwise-" + model.name() + "-bulk-" + inst.ordinal())));
+        }
+        laneFinisher = Executors.newSingleThreadExecutor(r -> daemon(r, "batchwise-" + model.name() + "-bulk-done"));
         dispatcher = daemon(this::dispatchLoop, "batchwise-dispatch-" + model.name());
         dispatcher.start();
     }
@@ -120,12 +143,14 @@ final class ModelWorker implements AutoCloseable {
     }
 
     private void run(Batch batch) {
-        ModelInstance instance = model.instances().get(batch.instance);
+        ModelInstance instance = all.get(batch.instance);
         List<List<Tensor>> inputs = new ArrayList<>(batch.slices.size());
         for (Batch.Slice s : batch.slices) {
             inputs.add(s.pending().inputs(s.from(), s.count()));
         }
         Set<String> outputs = batch.outputs();
+        boolean lane = state.lane(batch.instance);
+        long cpuStart = lane ? CPU.getCurrentThreadCpuTime() : 0;
         long start = ticker.read();
         List<List<Tensor>> result = null;
         Throwable error = null;
@@ -139,6 +164,22 @@ final class ModelWorker implements AutoCloseable {
             isolated = runEach(instance, inputs, outputs);
         }
         long end = ticker.read();
+        if (lane) {
+            long cpuEnd = CPU.getCurrentThreadCpuTime();
+            batch.cpuNanos = cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart;
+            // A background thread must not take the lock: preempted while holding it, it would
+            // hold up every live request behind it (priority inversion).
+            List<List<Tensor>> r = result;
+            Throwable e = error;
+            List<Object> each = isolated;
+            laneFinisher.execute(() -> finish(batch, r, e, each, start, end));
+        } else {
+            finish(batch, result, error, isolated, start, end);
+        }
+    }
+
+    private void finish(Batch batch, List<List<Tensor>> result, Throwable error, List<Object> isolated, long start,
+                        long end) {
         List<Runnable> done;
         lock.lock();
         try {
@@ -172,10 +213,11 @@ final class ModelWorker implements AutoCloseable {
 
     /**
      * Seeds t(n) with runs of 1, 2, 4 ... max rows of zeros on every instance: one unmeasured
-     * round, then {@link #WARM_UP_ROUNDS} measured ones. Warm-ups of different models take turns,
+     * round, then {@code measuredRounds} measured ones (the lane's sessions get the unmeasured
+     * round only, which loads them). Warm-ups of different models take turns,
      * so models loading together do not inflate each other's first estimates.
      */
-    private void warmUp(List<ModelInstance> instances) {
+    private void warmUp(List<ModelInstance> instances, int measuredRounds) {
         List<TensorSpec> specs = model.signature().inputs();
         if (specs.stream().anyMatch(s -> s.type() == DataType.BYTES)) {
             return;
@@ -183,7 +225,7 @@ final class ModelWorker implements AutoCloseable {
         int max = model.config().maxBatchSize();
         synchronized (WARM_UP_TURN) {
             for (ModelInstance inst : instances) {
-                for (int round = 0; round <= WARM_UP_ROUNDS; round++) {
+                for (int round = 0; round <= measuredRounds; round++) {
                     for (int n = 1; ; n = Math.min(max, n * 2)) {
                         List<Tensor> inputs = zeros(specs, n);
                         long start = ticker.read();
@@ -250,6 +292,7 @@ final class ModelWorker implements AutoCloseable {
             lock.unlock();
         }
         executors.forEach(ExecutorService::shutdown);
+        laneFinisher.shutdown();
         for (ModelInstance inst : model.instances()) {
             listener.onInstanceStopped(model.name(), inst.ordinal(), ticker.read());
         }

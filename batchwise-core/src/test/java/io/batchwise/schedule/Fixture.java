@@ -44,7 +44,12 @@ final class Fixture {
     }
 
     Fixture(ModelConfig config, int instances) {
-        scheduler = new ModelScheduler(config.name(), "1", config, SIGNATURE, instances, listener);
+        this(config, instances, 0);
+    }
+
+    /** {@code instances} live instances, then {@code lanes} bulk-lane ones. */
+    Fixture(ModelConfig config, int instances, int lanes) {
+        scheduler = new ModelScheduler(config.name(), "1", config, SIGNATURE, instances, lanes, listener);
     }
 
     /** A config with the given policy and otherwise plain values; adjust with the withers below. */

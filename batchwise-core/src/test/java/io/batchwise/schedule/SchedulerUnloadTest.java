@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -39,6 +40,7 @@ class SchedulerUnloadTest {
             max_batch_size: 16
             instances: 1
             intra_op_threads: 1
+            bulk_instances: 0            # bulk rows queue behind the gated live instance
             latency_target: 50ms
             batching:
               policy: window
@@ -120,6 +122,51 @@ class SchedulerUnloadTest {
             assertArrayEquals(expected.toDoubles(), actual.toDoubles(), 1e-5);
             Throwable after = scheduler.submit("u", null, live(full, "after")).handle((r, t) -> t).join();
             assertInstanceOf(ModelNotFound.class, after);
+        } finally {
+            ticker.release.countDown();
+            registry.close();
+            reference.close();
+        }
+    }
+
+    @Test
+    void bulk_whileTheLiveInstanceIsBusy_runsOnTheBulkLaneAndIsChargedToTheLiveInstance() throws Exception {
+        RealModels.write(repo, "w", CONFIG.replace("bulk_instances: 0", "bulk_instances: 1"));
+        ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), OnnxRuntime.create());
+        ModelRegistry reference = new ModelRegistry(new ModelRepository(repo), OnnxRuntime.create());
+        registry.loadAll();
+        reference.loadAll();
+        GatedTicker ticker = new GatedTicker("w");
+        List<RunRecord> runs = Collections.synchronizedList(new ArrayList<>());
+        Random random = new Random(4);
+        try (Scheduler scheduler = new Scheduler(registry, ticker, new SchedulerListener() {
+            @Override
+            public void onRun(RunRecord run) {
+                runs.add(run);
+            }
+        }, false)) {
+            CompletableFuture<InferenceResponse> running = scheduler.submit("w", null,
+                    live(RealModels.input(random, 16), "running"));
+            assertTrue(ticker.runStarted.await(10, TimeUnit.SECONDS), "the live run started");
+            List<Tensor> rows = RealModels.input(random, 4);
+
+            CompletableFuture<InferenceResponse> submitted = scheduler.submit("w", null,
+                    Submission.bulk(new InferenceRequest("bulk", rows, List.of(), Map.of()), "job"));
+            Throwable late = submitted.handle((r, t) -> t).completeOnTimeout(new AssertionError("not done"), 10,
+                    TimeUnit.SECONDS).join();
+            boolean liveHeld = !running.isDone();
+            ticker.release.countDown(); // before the scheduler closes: it waits for the run in flight
+
+            assertNull(late);
+            InferenceResponse bulk = submitted.join();
+            assertTrue(liveHeld, "the live instance was still held");
+            Tensor expected = reference.ready("w", null).instances().get(0).runBatch(List.of(rows), Set.of()).get(0)
+                    .get(0);
+            assertArrayEquals(expected.toDoubles(), bulk.outputs().get(0).toDoubles(), 1e-5);
+            RunRecord run = runs.get(0);
+            assertEquals("bulk", run.reason());
+            assertEquals(0, run.instance(), "charged to the live instance whose cores it used");
+            assertEquals(4, run.rows());
         } finally {
             ticker.release.countDown();
             registry.close();

@@ -147,7 +147,7 @@ public final class JobBenchCommand implements Callable<Integer> {
                     100 * throughput.cpuMicrosPerRow() / offlineCpu);
             double ceiling = configured.sustained();
             if (corun) {
-                corun(repo, work.resolve("server"), input, ceiling);
+                corun(repo, work.resolve("server"), input, ceiling, throughput.cpuMicrosPerRow());
             }
             return 0;
         } finally {
@@ -275,17 +275,18 @@ public final class JobBenchCommand implements Callable<Integer> {
         }
     }
 
-    private void corun(Path repo, Path data, Path input, double ceiling) throws Exception {
+    private void corun(Path repo, Path data, Path input, double ceiling, double laneCpuMicrosPerRow) throws Exception {
         Duration d = Durations.parse("--window", window);
         double rate = this.rate != null ? this.rate : load * ceiling / rowsPerRequest;
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(repo, data));
              LoadGenerator live = new LoadGenerator("http://127.0.0.1:" + server.port())) {
             String url = "http://127.0.0.1:" + server.port();
-            // Warm the server (JIT, the learned t(n) at this load) before the baseline, as the sweep does.
-            live.run(new LoadGenerator.Load(model, rate, Duration.ofSeconds(5), null, rowsPerRequest, null, seed + 2));
-            LoadResult alone = live.run(new LoadGenerator.Load(model, rate, d, null, rowsPerRequest, null, seed));
             HttpClient http = HttpClient.newHttpClient();
             String file = upload(http, url, input);
+            warmUp(server, live, http, url, file, rate);
+            MachineIdle before = MachineIdle.read();
+            LoadResult alone = live.run(new LoadGenerator.Load(model, rate, d, null, rowsPerRequest, null, seed));
+            double idleShare = before.idleShareUntil(MachineIdle.read());
             List<String> batches = new ArrayList<>();
             // enough rows to outlast the window even if the job took all the idle capacity
             double windowSeconds = (d.toMillis() + LoadGenerator.warmUp(d).toMillis()) / 1e3;
@@ -322,8 +323,51 @@ public final class JobBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  beside job:  p50 %.2f ms  p99 %.2f ms  shed %.2f%%  (p99 %+.0f%%)%n",
                     beside.p50Ms(), beside.p99Ms(), 100 * beside.shedFraction(),
                     100 * (beside.p99Ms() / alone.p99Ms() - 1));
-            System.out.printf(Locale.ROOT, "  job: %.0f bulk rows/s = %.0f%% of the idle capacity (%.0f rows/s)%n",
-                    bulkRate, 100 * bulkRate / idle, idle);
+            System.out.printf(Locale.ROOT, "  job: %.0f bulk rows/s = %.0f%% of the idle capacity (%.0f rows/s: the "
+                    + "ceiling less the live rows)%n", bulkRate, 100 * bulkRate / idle, idle);
+            if (!Double.isNaN(idleShare)) {
+                // What the cores left idle beside live traffic alone (HTTP, JSON and this load generator
+                // included) could run at the bulk lane's CPU time per row at the ceiling.
+                int cores = Runtime.getRuntime().availableProcessors();
+                double idleCpu = idleShare * cores * 1e6 / laneCpuMicrosPerRow;
+                System.out.printf(Locale.ROOT, "       = %.0f%% of the idle CPU (the cores were %.0f%% idle with live "
+                        + "traffic alone: %.0f rows/s at %.0f us of CPU per row)%n", 100 * bulkRate / idleCpu,
+                        100 * idleShare, idleCpu, laneCpuMicrosPerRow);
+            }
+        }
+    }
+
+    /**
+     * Warms the server the way the offline run is warmed: live traffic beside a batch, in rounds of
+     * five seconds, until the JIT compiled for less than a tenth of a round (the server's HTTP and
+     * job paths are code the offline run never ran), so that neither window below measures this
+     * machine's compiler. The learned t(n) settles at this load meanwhile.
+     */
+    private void warmUp(BatchwiseServer server, LoadGenerator live, HttpClient http, String url, String file,
+                        double rate) throws Exception {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        for (int round = 1; ; round++) {
+            String batch = createBatch(http, url, file);
+            long jit0 = jit.getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            live.run(new LoadGenerator.Load(model, rate, Duration.ofSeconds(5), null, rowsPerRequest, null,
+                    seed + 1000 + round));
+            double share = (jit.getTotalCompilationTime() - jit0) / ((System.nanoTime() - t0) / 1e6);
+            if (!server.jobs().get(batch).status().terminal()) {
+                try {
+                    server.jobs().cancel(batch);
+                } catch (io.batchwise.jobs.JobConflict finishedMeanwhile) {
+                    // nothing left to cancel
+                }
+            }
+            while (!server.jobs().get(batch).status().terminal()) {
+                Thread.sleep(5);
+            }
+            if (share < 0.1 || round == MAX_WARM_UP_JOBS) {
+                System.out.printf(Locale.ROOT, "co-run warm-up: %d round(s) of live traffic beside a batch; the JIT "
+                        + "compiled for %.0f%% of the last one%n", round, 100 * share);
+                return;
+            }
         }
     }
 

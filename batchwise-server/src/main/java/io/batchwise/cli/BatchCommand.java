@@ -104,7 +104,7 @@ final class BatchCommand implements Runnable {
                 return c.forThroughput(Runtime.getRuntime().availableProcessors());
             }
             return c.withLayout(instances != null ? instances : c.instances(),
-                    threads != null ? threads : c.intraOpThreads());
+                    threads != null ? threads : c.intraOpThreads()).withoutBulkLane();
         }
 
         @Override
