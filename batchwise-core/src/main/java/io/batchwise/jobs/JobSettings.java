@@ -7,7 +7,14 @@ import java.time.Duration;
  * How the job engine runs batches.
  *
  * @param maxInFlightRows    rows one batch may have queued or running in the scheduler at once;
- *                           bounds memory and lets several batches share capacity
+ *                           bounds memory and lets several batches share capacity. In a server
+ *                           it also bounds garbage-collection pauses, which stop live requests
+ *                           too: rows in flight longer than the young generation lives are
+ *                           copied at every pause (4 batches x 1,024 rows of the demo scorer
+ *                           gave 55-114 ms pauses beside live traffic; x 256, up to 50 ms,
+ *                           and 4-9 ms under the launcher's {@code -XX:MaxGCPauseMillis=20}).
+ *                           256 rows are two max batches of the demo scorer, one for each bulk
+ *                           lane of a two-core machine
  * @param checkpointLines    commit a checkpoint at least every this many lines
  * @param checkpointInterval ... and at least this often while lines complete
  * @param maxConcurrentJobs  batches running at once; more wait their turn
@@ -23,6 +30,7 @@ public record JobSettings(int maxInFlightRows, int checkpointLines, Duration che
                           int cpuThreads, long maxLinesPerBatch, Duration shutdownGrace) {
     /** OpenAI's line limit. */
     public static final long DEFAULT_MAX_LINES = 50_000;
+    public static final int DEFAULT_IN_FLIGHT_ROWS = 256;
     /** Longest line accepted (a line holds one request body). */
     static final long MAX_LINE_BYTES = 64L << 20;
 
@@ -46,7 +54,8 @@ public record JobSettings(int maxInFlightRows, int checkpointLines, Duration che
 
     public static JobSettings defaults() {
         int cpus = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-        return new JobSettings(1024, 2000, Duration.ofSeconds(2), 4, cpus, DEFAULT_MAX_LINES, Duration.ofSeconds(25));
+        return new JobSettings(DEFAULT_IN_FLIGHT_ROWS, 2000, Duration.ofSeconds(2), 4, cpus, DEFAULT_MAX_LINES,
+                Duration.ofSeconds(25));
     }
 
     public JobSettings withMaxLinesPerBatch(long lines) {
