@@ -61,10 +61,11 @@ final class CostBench {
 
     /**
      * Adds {@code <model>-batch} to a repository: the same ONNX file and config except the name
-     * and a 10 s latency target. The scheduler sizes bulk-only runs to half the tightest live
-     * budget so they never hold up an interactive request; a deployment that serves only batch
-     * work (as {@code batch run} on a dedicated machine does) has no such budget, so its runs
-     * reach {@code max_batch_size}.
+     * and a 10 s latency target, so that its capacity is priced on an account of its own. On CPU
+     * bulk rows run on the bulk lane at {@code max_batch_size} either way; without a lane the
+     * scheduler sizes bulk-only runs to half the tightest live budget so they never hold up an
+     * interactive request, and a deployment that serves only batch work (as {@code batch run} on
+     * a dedicated machine does) has no such budget, so its runs reach {@code max_batch_size}.
      */
     static void batchDeployment(Path repo, String model) throws java.io.IOException {
         Path from = repo.resolve(model);

@@ -18,9 +18,11 @@ import java.util.stream.Stream;
  *   <li>{@code scorer-realtime}: {@code policy: none}, one request per run.</li>
  *   <li>{@code scorer}: the demo scorer as shipped ({@code policy: slo}); micro-batch,
  *       near-real-time and batch-alongside-live all run here, one after another.</li>
- *   <li>{@code scorer-batch}: a batch deployment with a 10 s latency target. The scheduler sizes
+ *   <li>{@code scorer-batch}: a batch deployment with a 10 s latency target, its capacity on an
+ *       account of its own. On CPU bulk rows run on the model's bulk lane at the max batch
+ *       either way; without a lane ({@code bulk_instances: 0}, or CUDA) the scheduler sizes
  *       bulk-only runs to half the tightest live budget, so on a deployment with a 50 ms target
- *       bulk runs stay small; a machine that serves only batch work has no such budget.</li>
+ *       bulk runs stay small, and a machine that serves only batch work has no such budget.</li>
  * </ul>
  * The model file is hard-linked from {@code DATA/models/scorer} (generated with the other demo
  * models when missing), so the three deployments cost no extra disk; only the configs differ.
