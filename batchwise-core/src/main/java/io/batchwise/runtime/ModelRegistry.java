@@ -70,8 +70,8 @@ public final class ModelRegistry implements AutoCloseable {
         }
         if (loaded.ready()) {
             LOG.info(() -> "loaded model " + source.name() + " version " + source.version() + " ("
-                    + loaded.instances().size() + " instance(s)" + (loaded.backgroundInstances().isEmpty() ? ""
-                    : ", bulk lane of " + loaded.backgroundInstances().size()) + ")");
+                    + loaded.instances().size() + " instance(s)" + (loaded.laneCount() == 0 ? ""
+                    : ", bulk lane of " + loaded.laneCount() + " opened by the first batch row") + ")");
         } else {
             LOG.warning(() -> "model " + source.name() + " failed to load: " + loaded.reason());
         }
@@ -80,10 +80,9 @@ public final class ModelRegistry implements AutoCloseable {
 
     private LoadedModel open(ModelSource configured) {
         if (!configured.loadable()) {
-            return new LoadedModel(configured, null, List.of(), List.of(), ModelState.FAILED, configured.configError());
+            return LoadedModel.failed(configured, configured.configError());
         }
         List<ModelInstance> instances = new ArrayList<>();
-        List<ModelInstance> lane = new ArrayList<>();
         try {
             ModelSource source = new ModelSource(configured.name(), configured.dir(), configured.version(),
                     configured.versions(), configured.onnxFile(), layout.apply(configured.config()), null);
@@ -93,15 +92,12 @@ public final class ModelRegistry implements AutoCloseable {
             }
             int lanes = config.bulkLane(Runtime.getRuntime().availableProcessors());
             ModelConfig laneConfig = config.withLayout(Math.max(1, lanes), 1);
-            for (int i = 0; i < lanes; i++) {
-                lane.add(runtime.open(source.onnxFile(), laneConfig, config.instances() + i));
-            }
             ModelSignature signature = instances.get(0).signature();
-            return new LoadedModel(source, signature, instances, lane, ModelState.READY, null);
+            return new LoadedModel(source, signature, instances, lanes,
+                    i -> runtime.open(source.onnxFile(), laneConfig, config.instances() + i), ModelState.READY, null);
         } catch (RuntimeException e) {
             instances.forEach(ModelInstance::close);
-            lane.forEach(ModelInstance::close);
-            return new LoadedModel(configured, null, List.of(), List.of(), ModelState.FAILED, e.getMessage());
+            return LoadedModel.failed(configured, e.getMessage());
         }
     }
 
@@ -120,7 +116,7 @@ public final class ModelRegistry implements AutoCloseable {
             listener.accept(model);
         }
         model.instances().forEach(ModelInstance::close);
-        model.backgroundInstances().forEach(ModelInstance::close);
+        model.closeLanes();
         model.state(ModelState.UNAVAILABLE);
     }
 

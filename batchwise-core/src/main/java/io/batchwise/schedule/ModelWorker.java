@@ -42,8 +42,6 @@ final class ModelWorker implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<ExecutorService> executors = new ArrayList<>();
-    /** The live instances, then the bulk lane's, indexed as the scheduler numbers them. */
-    private final List<ModelInstance> all = new ArrayList<>();
     /** Records the bulk lane's runs at normal priority (see {@link #run}). */
     private final ExecutorService laneFinisher;
     private final Thread dispatcher;
@@ -55,24 +53,22 @@ final class ModelWorker implements AutoCloseable {
         this.ticker = ticker;
         this.listener = listener;
         List<ModelInstance> instances = model.instances();
-        all.addAll(instances);
-        all.addAll(model.backgroundInstances());
         this.state = new ModelScheduler(model.name(), model.version(), model.config(), model.signature(),
-                instances.size(), model.backgroundInstances().size(), listener);
+                instances.size(), model.laneCount(), listener);
         if (warmUp) {
-            warmUp(instances, WARM_UP_ROUNDS);
-            warmUp(model.backgroundInstances(), 0); // lane runs never train t(n)
+            warmUp(instances); // not the lane: its sessions open with the first bulk row
         }
         for (ModelInstance inst : instances) {
             executors.add(Executors.newSingleThreadExecutor(r -> daemon(r, "batchwise-" + model.name() + "-" + inst.ordinal())));
             listener.onInstanceStarted(model.name(), inst.ordinal(), model.config().pool(),
                     slots(model), ticker.read());
         }
-        for (ModelInstance inst : model.backgroundInstances()) {
+        for (int i = 0; i < model.laneCount(); i++) {
+            String name = "batchwise-" + model.name() + "-bulk-" + i;
             executors.add(Executors.newSingleThreadExecutor(r -> daemon(() -> {
                 Background.lowerCurrentThread();
                 r.run();
-            }, "batchwise-" + model.name() + "-bulk-" + inst.ordinal())));
+            }, name)));
         }
         laneFinisher = Executors.newSingleThreadExecutor(r -> daemon(r, "batchwise-" + model.name() + "-bulk-done"));
         dispatcher = daemon(this::dispatchLoop, "batchwise-dispatch-" + model.name());
@@ -143,24 +139,32 @@ final class ModelWorker implements AutoCloseable {
     }
 
     private void run(Batch batch) {
-        ModelInstance instance = all.get(batch.instance);
+        int live = model.instances().size();
         List<List<Tensor>> inputs = new ArrayList<>(batch.slices.size());
         for (Batch.Slice s : batch.slices) {
             inputs.add(s.pending().inputs(s.from(), s.count()));
         }
         Set<String> outputs = batch.outputs();
         boolean lane = state.lane(batch.instance);
-        long cpuStart = lane ? CPU.getCurrentThreadCpuTime() : 0;
-        long start = ticker.read();
         List<List<Tensor>> result = null;
         Throwable error = null;
+        ModelInstance instance = null;
         try {
-            result = instance.runBatch(inputs, outputs);
-        } catch (Throwable t) {
-            error = t;
+            instance = lane ? model.lane(batch.instance - live) : model.instances().get(batch.instance);
+        } catch (RuntimeException e) {
+            error = e; // a lane session that does not open fails this batch's rows with the reason
+        }
+        long cpuStart = lane ? CPU.getCurrentThreadCpuTime() : 0;
+        long start = ticker.read();
+        if (instance != null) {
+            try {
+                result = instance.runBatch(inputs, outputs);
+            } catch (Throwable t) {
+                error = t;
+            }
         }
         List<Object> isolated = null;
-        if (error != null && inputs.size() > 1) {
+        if (error != null && instance != null && inputs.size() > 1) {
             isolated = runEach(instance, inputs, outputs);
         }
         long end = ticker.read();
@@ -213,11 +217,10 @@ final class ModelWorker implements AutoCloseable {
 
     /**
      * Seeds t(n) with runs of 1, 2, 4 ... max rows of zeros on every instance: one unmeasured
-     * round, then {@code measuredRounds} measured ones (the lane's sessions get the unmeasured
-     * round only, which loads them). Warm-ups of different models take turns,
+     * round, then {@link #WARM_UP_ROUNDS} measured ones. Warm-ups of different models take turns,
      * so models loading together do not inflate each other's first estimates.
      */
-    private void warmUp(List<ModelInstance> instances, int measuredRounds) {
+    private void warmUp(List<ModelInstance> instances) {
         List<TensorSpec> specs = model.signature().inputs();
         if (specs.stream().anyMatch(s -> s.type() == DataType.BYTES)) {
             return;
@@ -225,7 +228,7 @@ final class ModelWorker implements AutoCloseable {
         int max = model.config().maxBatchSize();
         synchronized (WARM_UP_TURN) {
             for (ModelInstance inst : instances) {
-                for (int round = 0; round <= measuredRounds; round++) {
+                for (int round = 0; round <= WARM_UP_ROUNDS; round++) {
                     for (int n = 1; ; n = Math.min(max, n * 2)) {
                         List<Tensor> inputs = zeros(specs, n);
                         long start = ticker.read();

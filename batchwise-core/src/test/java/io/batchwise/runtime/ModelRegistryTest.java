@@ -145,6 +145,30 @@ class ModelRegistryTest {
     }
 
     /** The tiny model's graph under another name, with the given config. */
+    @Test
+    void lane_opensSingleThreadedSessionsOnFirstUseAndUnloadClosesThem() throws IOException {
+        copyTiny("laned", "bulk_instances: 2\nintra_op_threads: 2\n");
+        ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), RUNTIME);
+        registry.loadAll();
+        LoadedModel m = registry.ready("laned", null);
+
+        assertEquals(2, m.laneCount());
+        assertTrue(m.backgroundInstances().isEmpty(), "no lane session before a bulk row");
+        ModelInstance lane = m.lane(1);
+        assertEquals(2, m.backgroundInstances().size(), "lane 1 opens lane 0 first");
+        assertEquals(2, lane.ordinal(), "numbered after the one live instance");
+        assertTrue(m.lane(1) == lane, "opened once");
+        Tensor out = lane.runBatch(List.of(List.of(Tensor.ofFloats("input", new long[] {3, 16}, new float[48]))),
+                Set.of()).get(0).get(0);
+        assertEquals(12, out.elementCount());
+
+        registry.unload("laned");
+
+        assertTrue(m.backgroundInstances().isEmpty());
+        assertThrows(ModelNotReady.class, () -> m.lane(0));
+        registry.close();
+    }
+
     private void copyTiny(String name, String config) throws IOException {
         OnnxWriter.write(DemoModels.tiny(), repo.resolve(name).resolve("1/model.onnx"));
         Files.writeString(repo.resolve(name).resolve("config.yaml"), config);
