@@ -242,6 +242,15 @@ public final class JobEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Rows one running batch may have in flight now: {@link JobSettings#maxInFlightRows()} shared
+     * equally by the batches running, so that one batch alone keeps every bulk lane busy and
+     * several together hold no more rows than one.
+     */
+    int inFlightShare() {
+        return Math.max(1, settings.maxInFlightRows() / Math.max(1, active.size()));
+    }
+
     boolean stopping() {
         return stopping;
     }

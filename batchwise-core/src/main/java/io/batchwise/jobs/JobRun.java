@@ -19,7 +19,7 @@ import java.util.logging.Logger;
 /**
  * One batch's run, from wherever its status and checkpoint say it is to its end.
  *
- * <p>Design: lines are read in order into a window of at most {@code maxInFlightRows} rows that
+ * <p>Design: lines are read in order into a window of at most its share of {@code maxInFlightRows} rows that
  * have been submitted to the scheduler as bulk rows; results are written strictly in input
  * order as the head of the window completes, so "how far the batch got" is a single input
  * offset plus the sizes of the two output files. A checkpoint first forces the files to disk,
@@ -181,7 +181,7 @@ final class JobRun {
 
         /** Reads and submits lines until the in-flight bound, the end of the input or a full queue. */
         void fill() throws IOException {
-            while (inFlight < engine.settings.maxInFlightRows()) {
+            while (inFlight < engine.inFlightShare()) {
                 if (pending == null) {
                     LineReader.Line line = in.next();
                     if (line == null) {

@@ -6,15 +6,15 @@ import java.time.Duration;
 /**
  * How the job engine runs batches.
  *
- * @param maxInFlightRows    rows one batch may have queued or running in the scheduler at once;
- *                           bounds memory and lets several batches share capacity. In a server
- *                           it also bounds garbage-collection pauses, which stop live requests
- *                           too: rows in flight longer than the young generation lives are
- *                           copied at every pause (4 batches x 1,024 rows of the demo scorer
- *                           gave 55-114 ms pauses beside live traffic; x 256, up to 50 ms,
- *                           and 4-9 ms under the launcher's {@code -XX:MaxGCPauseMillis=20}).
- *                           256 rows are two max batches of the demo scorer, one for each bulk
- *                           lane of a two-core machine
+ * @param maxInFlightRows    rows the running batches may have queued or running in the
+ *                           scheduler at once, shared equally among them (one batch alone gets
+ *                           all of it, enough to keep every bulk lane busy); bounds memory and
+ *                           lets several batches share capacity. In a server it also bounds
+ *                           garbage-collection pauses, which stop live requests too: rows in
+ *                           flight longer than the young generation lives are copied at every
+ *                           pause (4 batches x 1,024 rows each of the demo scorer gave 55-114 ms
+ *                           pauses beside live traffic; x 256, up to 50 ms, and 4-9 ms under the
+ *                           launcher's {@code -XX:MaxGCPauseMillis=20})
  * @param checkpointLines    commit a checkpoint at least every this many lines
  * @param checkpointInterval ... and at least this often while lines complete
  * @param maxConcurrentJobs  batches running at once; more wait their turn
@@ -30,7 +30,7 @@ public record JobSettings(int maxInFlightRows, int checkpointLines, Duration che
                           int cpuThreads, long maxLinesPerBatch, Duration shutdownGrace) {
     /** OpenAI's line limit. */
     public static final long DEFAULT_MAX_LINES = 50_000;
-    public static final int DEFAULT_IN_FLIGHT_ROWS = 256;
+    public static final int DEFAULT_IN_FLIGHT_ROWS = 1024;
     /** Longest line accepted (a line holds one request body). */
     static final long MAX_LINE_BYTES = 64L << 20;
 

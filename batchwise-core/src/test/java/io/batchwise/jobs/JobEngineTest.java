@@ -250,6 +250,45 @@ class JobEngineTest {
     }
 
     @Test
+    void run_severalBatches_shareTheInFlightRowsInsteadOfEachTakingThemAll() throws Exception {
+        TinyJobs t = jobs(JobSettings.defaults().withMaxInFlightRows(64));
+        t.engine.close();
+        java.util.concurrent.atomic.AtomicLong outstanding = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong most = new java.util.concurrent.atomic.AtomicLong();
+        // The scheduler holds every row until released, so the batches fill their windows.
+        java.util.concurrent.CompletableFuture<Void> release = new java.util.concurrent.CompletableFuture<>();
+        RowRunner counting = (model, version, submission) -> {
+            long rows = submission.request().inputs().get(0).rows();
+            most.accumulateAndGet(outstanding.addAndGet(rows), Math::max);
+            return release.thenCompose(v -> t.scheduler.submit(model, version, submission))
+                    .whenComplete((r, e) -> outstanding.addAndGet(-rows));
+        };
+        try (JobEngine engine = new JobEngine(t.store, t.files, counting, List.of(new TinyEndpoint()),
+                RowFailures.standard(), t.clock, io.batchwise.schedule.Ticker.systemTicker(), t.settings)) {
+            StoredFile in = t.upload(TinyJobs.lines(300));
+            List<String> batches = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                batches.add(engine.create(in.id(), TinyEndpoint.PATH, null, null).id());
+            }
+            long end = System.nanoTime() + WAIT.toNanos();
+            while (batches.stream().anyMatch(id -> engine.get(id).status() != BatchStatus.IN_PROGRESS)
+                    && System.nanoTime() < end) {
+                Thread.sleep(2);
+            }
+            Thread.sleep(200); // every window full by now
+
+            long held = outstanding.get();
+            release.complete(null);
+
+            for (String id : batches) {
+                assertEquals(BatchStatus.COMPLETED, engine.await(id, WAIT).status());
+            }
+            assertTrue(held >= 64 && most.get() <= 2 * 64, "held " + held + ", most " + most.get()
+                    + " rows in flight for 4 batches sharing 64 (each taking all 64 would hold 256)");
+        }
+    }
+
+    @Test
     void run_twoBatchesAtOnce_progressTogether() throws Exception {
         TinyJobs t = jobs(smallCheckpoints().withMaxInFlightRows(16));
         StoredFile in = t.upload(TinyJobs.lines(3000));
