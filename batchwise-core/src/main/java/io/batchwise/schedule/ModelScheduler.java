@@ -372,6 +372,20 @@ final class ModelScheduler {
         throw new IllegalStateException("bulk rows counted but none queued");
     }
 
+    /**
+     * True when a bulk row could start a run now: a lane instance is free, or, without a lane, a
+     * live instance is.
+     */
+    boolean laneFree() {
+        int from = live == busy.length ? 0 : live;
+        for (int i = from; i < busy.length; i++) {
+            if (!busy[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** True for an instance of the bulk lane. */
     boolean lane(int instance) {
         return instance >= live;

@@ -66,6 +66,21 @@ class BulkLaneTest {
     }
 
     @Test
+    void laneFree_isFalseOnlyWhileEveryLaneInstanceRuns() {
+        Fixture f = fixture(Policy.SLO);
+        assertTrue(f.scheduler.laneFree());
+        f.bulk(64, 0);
+        Batch first = f.poll(0).get(0);
+        assertTrue(f.scheduler.laneFree(), "one lane still free");
+        f.bulk(64, 0);
+        f.poll(0);
+
+        assertTrue(!f.scheduler.laneFree(), "both lanes run; the free live instance does not count");
+        f.execute(first, 0, MS);
+        assertTrue(f.scheduler.laneFree());
+    }
+
+    @Test
     void complete_laneRun_doesNotTeachTheLatencyModel() {
         Fixture f = fixture(Policy.SLO);
         f.bulk(64, 0);
