@@ -19,8 +19,8 @@ import java.util.logging.Logger;
 /**
  * One batch's run, from wherever its status and checkpoint say it is to its end.
  *
- * <p>Design: lines are read in order into a window of at most its share of {@code maxInFlightRows} rows that
- * have been submitted to the scheduler as bulk rows; results are written strictly in input
+ * <p>Design: lines are read in order into a window of at most the batch's share of
+ * {@code maxInFlightRows} rows that have been submitted to the scheduler as bulk rows; results are written strictly in input
  * order as the head of the window completes, so "how far the batch got" is a single input
  * offset plus the sizes of the two output files. A checkpoint first forces the files to disk,
  * then records that offset, the sizes and the counts in one SQLite transaction. On resume the

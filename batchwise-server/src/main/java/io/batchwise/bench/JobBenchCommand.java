@@ -242,19 +242,10 @@ public final class JobBenchCommand implements Callable<Integer> {
                 // The same job, untimed, until the JIT has compiled the line path (it compiled for
                 // less than a tenth of the last job's time): the timed run then measures the steady
                 // state a long job runs in, not this machine's compiler.
-                java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-                for (int round = 1; ; round++) {
-                    long jit0 = jit.getTotalCompilationTime();
-                    long t0 = System.nanoTime();
+                untilJitQuiet(round -> {
                     BatchJob warmUp = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
                     engine.await(warmUp.id(), Duration.ofHours(1));
-                    double share = (jit.getTotalCompilationTime() - jit0) / ((System.nanoTime() - t0) / 1e6);
-                    if (share < 0.1 || round == MAX_WARM_UP_JOBS) {
-                        System.out.printf(Locale.ROOT, "warm-up: %d untimed job(s); the JIT compiled for %.0f%% of the "
-                                + "last one's time%n", round, 100 * share);
-                        break;
-                    }
-                }
+                }, "warm-up: %d untimed job(s); the JIT compiled for %.0f%% of the last one's time%n");
                 long created = System.nanoTime();
                 BatchJob job = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
                 while (engine.get(job.id()).status() == BatchStatus.VALIDATING) {
@@ -345,14 +336,10 @@ public final class JobBenchCommand implements Callable<Integer> {
      */
     private void warmUp(BatchwiseServer server, LoadGenerator live, HttpClient http, String url, String file,
                         double rate) throws Exception {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        for (int round = 1; ; round++) {
+        untilJitQuiet(round -> {
             String batch = createBatch(http, url, file);
-            long jit0 = jit.getTotalCompilationTime();
-            long t0 = System.nanoTime();
             live.run(new LoadGenerator.Load(model, rate, Duration.ofSeconds(5), null, rowsPerRequest, null,
                     seed + 1000 + round));
-            double share = (jit.getTotalCompilationTime() - jit0) / ((System.nanoTime() - t0) / 1e6);
             if (!server.jobs().get(batch).status().terminal()) {
                 try {
                     server.jobs().cancel(batch);
@@ -363,9 +350,29 @@ public final class JobBenchCommand implements Callable<Integer> {
             while (!server.jobs().get(batch).status().terminal()) {
                 Thread.sleep(5);
             }
+        }, "co-run warm-up: %d round(s) of live traffic beside a batch; the JIT compiled for %.0f%% of the last "
+                + "one%n");
+    }
+
+    /** One round of warm-up work; {@code round} counts from 1. */
+    private interface WarmUpRound {
+        void run(int round) throws Exception;
+    }
+
+    /**
+     * Runs rounds until the JIT compiled for less than a tenth of a round's time, or for
+     * {@link #MAX_WARM_UP_JOBS} rounds, then prints {@code report} with the rounds run and the
+     * last round's compile share in percent.
+     */
+    private static void untilJitQuiet(WarmUpRound work, String report) throws Exception {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        for (int round = 1; ; round++) {
+            long jit0 = jit.getTotalCompilationTime();
+            long t0 = System.nanoTime();
+            work.run(round);
+            double share = (jit.getTotalCompilationTime() - jit0) / ((System.nanoTime() - t0) / 1e6);
             if (share < 0.1 || round == MAX_WARM_UP_JOBS) {
-                System.out.printf(Locale.ROOT, "co-run warm-up: %d round(s) of live traffic beside a batch; the JIT "
-                        + "compiled for %.0f%% of the last one%n", round, 100 * share);
+                System.out.printf(Locale.ROOT, report, round, 100 * share);
                 return;
             }
         }

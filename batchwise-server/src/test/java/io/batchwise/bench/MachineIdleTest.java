@@ -3,7 +3,10 @@ package io.batchwise.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class MachineIdleTest {
@@ -30,10 +33,11 @@ class MachineIdleTest {
 
     @Test
     void read_onLinux_isBetweenZeroAndOneOverASpan() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/stat")), "not Linux");
         MachineIdle a = MachineIdle.read();
-        Thread.sleep(50);
+        Thread.sleep(200);
         double share = a.idleShareUntil(MachineIdle.read());
 
-        assertTrue(Double.isNaN(share) || (share >= 0 && share <= 1), "share " + share);
+        assertTrue(share >= 0 && share <= 1, "share " + share);
     }
 }
