@@ -36,7 +36,7 @@ final class JsonNumberParser {
     private static final long TWO_TO_53 = 1L << 53;
     private static final VarHandle LONGS =
             MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long[] LONG_POWERS_OF_TEN = {
+    static final long[] LONG_POWERS_OF_TEN = {
         1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
     };
     private static final double[] POWERS_OF_TEN = {
@@ -145,14 +145,11 @@ final class JsonNumberParser {
         long m = accumulator;
         while (i + Long.BYTES <= limit) {
             long w = (long) LONGS.get(b, i);
-            long notDigits = ((w & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L)
-                    | (((w + 0x0606060606060606L) & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L);
-            int k = Long.numberOfTrailingZeros(notDigits) >>> 3;
+            int k = digitRun(w);
             if (k == 0) {
                 break;
             }
-            // Shifted to the last k of eight places, the digits have zero bytes before them: leading zeros.
-            m = m * LONG_POWERS_OF_TEN[k] + eightDigits(w << ((Long.BYTES - k) << 3));
+            m = m * LONG_POWERS_OF_TEN[k] + digitsValue(w, k);
             i += k;
             if (k < Long.BYTES) {
                 break;
@@ -165,6 +162,19 @@ final class JsonNumberParser {
         }
         accumulator = m;
         return i;
+    }
+
+    /** How many of the eight bytes of {@code w}, from the lowest, are ASCII digits before the first that is not. */
+    static int digitRun(long w) {
+        long notDigits = ((w & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L)
+                | (((w + 0x0606060606060606L) & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L);
+        return Long.numberOfTrailingZeros(notDigits) >>> 3;
+    }
+
+    /** The value of {@code k} (1 to 8) ASCII digits in the low bytes of {@code w}, the first lowest. */
+    static long digitsValue(long w, int k) {
+        // Shifted to the last k of eight places, the digits have zero bytes before them: leading zeros.
+        return eightDigits(w << ((Long.BYTES - k) << 3));
     }
 
     /** The value of eight ASCII digits, the first in the lowest byte. */

@@ -32,6 +32,12 @@ final class NumericArrayReader {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** Mantissas up to 2^24 are exact floats, as are these powers of ten. */
+    private static final long SHORT_LIMIT = 1 << 24;
+    private static final float[] FLOAT_POWERS_OF_TEN = {1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f};
+    /** Bytes a short token's reads may reach past its start: sign, 8 integer digits, point, 8 bytes. */
+    private static final int SHORT_WINDOW = 24;
+
     private final byte[] b;
     private final int limit;
     private final DataType type;
@@ -143,6 +149,14 @@ final class NumericArrayReader {
     }
 
     private boolean element() {
+        if (type == DataType.FP32 && count < expected) {
+            int end = shortSingle(i);
+            if (end >= 0) {
+                i = end;
+                count++;
+                return true;
+            }
+        }
         int end = count == expected ? -1 : number.scan(b, i, limit);
         if (end < 0) {
             return false;
@@ -176,6 +190,54 @@ final class NumericArrayReader {
             default -> LONGS.set(out, count * 8, v);
         }
         return true;
+    }
+
+    /**
+     * The common float token, {@code -?(0|[1-9][0-9]{0,6})\.[0-9]{1,7}} with a value below 2^24
+     * when its point is dropped (what {@code %.5f} and most writers of features produce), read
+     * and stored in one pass: the fraction's digits in one eight-byte read, the sign without a
+     * branch. Returns the index after the token, or -1 for any other token (and near the end of
+     * the body), which {@link JsonNumberParser} then reads. The digits without the point are an
+     * exact float below 2^24, as is 10^k for k <= 10, so one float division rounds once and gives
+     * exactly {@link Float#parseFloat}'s value (Clinger's fast path, in single precision).
+     */
+    private int shortSingle(int from) {
+        int j = from;
+        if (limit - j < SHORT_WINDOW) {
+            return -1;
+        }
+        int negative = b[j] == '-' ? 1 : 0;
+        j += negative;
+        int c = b[j] - '0';
+        if (c < 0 || c > 9) {
+            return -1;
+        }
+        long m = c;
+        j++;
+        while ((c = b[j] - '0') >= 0 && c <= 9) {
+            if (m == 0 || m >= SHORT_LIMIT) {
+                return -1; // a leading zero, or a long integer part: the general parser decides
+            }
+            m = m * 10 + c;
+            j++;
+        }
+        if (b[j] != '.') {
+            return -1;
+        }
+        j++;
+        long w = (long) LONGS.get(b, j);
+        int k = JsonNumberParser.digitRun(w);
+        if (k == 0 || k == Long.BYTES) {
+            return -1;
+        }
+        m = m * JsonNumberParser.LONG_POWERS_OF_TEN[k] + JsonNumberParser.digitsValue(w, k);
+        j += k;
+        if (m > SHORT_LIMIT || (b[j] | 0x20) == 'e') {
+            return -1;
+        }
+        float f = m / FLOAT_POWERS_OF_TEN[k];
+        INTS.set(out, count * 4, Float.floatToRawIntBits(f) | negative << 31);
+        return j;
     }
 
     private float floatValue() {

@@ -95,6 +95,35 @@ class InferCodecFastPathTest {
         assertSameOnBothPaths(body);
     }
 
+    /**
+     * Float tokens of every common length, read by the short-token path where they qualify and
+     * by the general parser otherwise, each equal bit for bit to {@link Float#parseFloat}.
+     */
+    @Test
+    void decodeRequest_shortFloatTokens_equalParseFloat() {
+        SplittableRandom r = new SplittableRandom(5);
+        List<String> tokens = new ArrayList<>(List.of("0.0", "-0.0", "-0.00000", "16777216.0", "16777217.0",
+                "1677721.7", "1.6777217", "0.16777216", "0.16777217", "9.9999999", "99999999.9", "123456789.5",
+                "0.1", "-0.1", "0.0000001", "1.5e3", "0.5E-2", "2.50", "7", "-3", "0.33333334", "3.4028235",
+                "0.30000001", "1.00000005", "0.12345678", "100000000.0"));
+        for (int i = 0; i < 20_000; i++) {
+            int decimals = r.nextInt(1, 9);
+            double magnitude = Math.pow(10, r.nextInt(0, 9));
+            tokens.add(String.format(Locale.ROOT, "%." + decimals + "f", r.nextDouble(-magnitude, magnitude)));
+        }
+        String body = input("FP32", "[" + tokens.size() + "]", "[" + String.join(",", tokens) + "]");
+
+        Tensor x = fast.decodeRequest(utf8(body), null).request().inputs().get(0);
+
+        for (int i = 0; i < tokens.size(); i++) {
+            String t = tokens.get(i);
+            float want = t.indexOf('.') < 0 && t.indexOf('e') < 0 && t.indexOf('E') < 0 ? Integer.parseInt(t)
+                    : Float.parseFloat(t);
+            assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(x.data().getFloat(4 * i)), t);
+        }
+        assertSameOnBothPaths(body);
+    }
+
     @Test
     void decodeRequest_integerMinusZeroInAFloatTensor_isPlusZeroAsBefore() {
         String body = input("FP32", "[3]", "[-0, -0.0, 0]");
