@@ -122,7 +122,13 @@ final class JobRun {
 
     /** A line on its way: read, prepared, maybe submitted. */
     private static final class Slot {
-        final LineReader.Line line;
+        /**
+         * The line's bytes until it is prepared; then null, so that the many lines in flight keep
+         * only their decoded rows, which is all young collections then have to copy.
+         */
+        LineReader.Line line;
+        /** The input offset after the line. */
+        final long end;
         final long index;
         String customId;
         BatchError invalid;
@@ -133,6 +139,7 @@ final class JobRun {
 
         Slot(LineReader.Line line, long index) {
             this.line = line;
+            this.end = line.end();
             this.index = index;
         }
 
@@ -292,12 +299,12 @@ final class JobRun {
             }
             if (outcome == BatchStatus.EXPIRED) {
                 if (w.pending != null) {
-                    writeExpired(w.pending.line, w.pending.index, w.pending.customId, err, p);
+                    writeExpired(w.pending.line, w.pending.end, w.pending.index, w.pending.customId, err, p);
                 }
                 LineReader.Line line;
                 while ((line = in.next()) != null) {
                     engine.checkHalted();
-                    writeExpired(line, p.nextIndex++, null, err, p);
+                    writeExpired(line, line.end(), p.nextIndex++, null, err, p);
                 }
             }
             checkpoint(p, out, err);
@@ -340,6 +347,7 @@ final class JobRun {
             s.customId = request.customId();
             s.call = endpoint.prepare(request.url(), request.body());
             s.rows = Math.max(1, s.call.request().inputs().isEmpty() ? 1 : s.call.request().inputs().get(0).rows());
+            s.line = null;
         } catch (InputLine.Invalid e) {
             s.invalid = e.error;
         } catch (RuntimeException e) {
@@ -377,13 +385,14 @@ final class JobRun {
             }
         }
         p.lines++;
-        p.inputOffset = s.line.end();
+        p.inputOffset = s.end;
     }
 
-    private void writeExpired(LineReader.Line line, long index, String customId, AppendLog err, Progress p)
-            throws IOException {
+    /** @param line the line's bytes, needed only when its {@code customId} is not yet known */
+    private void writeExpired(LineReader.Line line, long end, long index, String customId, AppendLog err,
+            Progress p) throws IOException {
         String custom = customId;
-        if (custom == null) {
+        if (custom == null && line != null) {
             try {
                 custom = InputLine.parse(line, engine.get(id).endpoint()).customId();
             } catch (InputLine.Invalid e) {
@@ -394,7 +403,7 @@ final class JobRun {
                 "the batch's completion window ended before this request ran"));
         p.failed++;
         p.lines++;
-        p.inputOffset = line.end();
+        p.inputOffset = end;
     }
 
     private static String compact(String body) {
