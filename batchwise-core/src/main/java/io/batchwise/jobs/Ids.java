@@ -13,6 +13,15 @@ public final class Ids {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     /** Ids this store generates; anything else is not ours and is never turned into a path. */
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final HexFormat HEX = HexFormat.of();
+    /** One digest per thread: looking the algorithm up per line cost a job several percent of its thread. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
     private Ids() {
     }
@@ -42,13 +51,8 @@ public final class Ids {
      * line's position, so a resumed or repeated run writes the very same bytes.
      */
     public static String[] request(String batchId, long index) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256")
-                    .digest((batchId + ":" + index).getBytes(StandardCharsets.UTF_8));
-            String hex = HexFormat.of().formatHex(h);
-            return new String[] {"batch_req_" + hex.substring(0, 32), "req_" + hex.substring(32)};
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] h = SHA_256.get().digest((batchId + ":" + index).getBytes(StandardCharsets.UTF_8));
+        String hex = HEX.formatHex(h);
+        return new String[] {"batch_req_" + hex.substring(0, 32), "req_" + hex.substring(32)};
     }
 }
