@@ -39,12 +39,16 @@ public final class JobEngine implements AutoCloseable {
     final Clock clock;
     final Ticker ticker;
     final JobSettings settings;
+    private static final long AWAIT_RECHECK_MILLIS = 200;
     private final List<BatchEndpoint> endpoints;
     private final ExecutorService runners;
     /** Turns at the engine's CPU work (decoding and encoding lines), fair so batches interleave. */
     final java.util.concurrent.Semaphore cpu;
     private final Map<String, JobRun> active = new ConcurrentHashMap<>();
     private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
+    /** Notified, and {@link #runsEnded} counted, whenever a run ends; {@link #await} waits on it. */
+    private final Object runEnded = new Object();
+    private long runsEnded;
     private volatile boolean stopping;
     private volatile long stopDeadline;
     private volatile boolean halted;
@@ -211,15 +215,30 @@ public final class JobEngine implements AutoCloseable {
         return get(id);
     }
 
-    /** Waits until a batch has ended (or the timeout passes) and returns it. */
+    /**
+     * Waits until a batch has ended (or the timeout passes) and returns it. It reads the store
+     * when a run ends, and every {@link #AWAIT_RECHECK_MILLIS} for batches ended without a run
+     * (a cancel before the batch started): polling the store every few milliseconds took a few
+     * percent of a core beside a running job.
+     */
     public BatchJob await(String id, Duration timeout) throws InterruptedException {
         long end = ticker.read() + timeout.toNanos();
-        BatchJob job = get(id);
-        while (!job.status().terminal() && ticker.read() < end) {
-            Thread.sleep(10);
-            job = get(id);
+        while (true) {
+            long runsEnded;
+            synchronized (runEnded) {
+                runsEnded = this.runsEnded;
+            }
+            BatchJob job = get(id);
+            long left = end - ticker.read();
+            if (job.status().terminal() || left <= 0) {
+                return job;
+            }
+            synchronized (runEnded) {
+                if (this.runsEnded == runsEnded) {
+                    runEnded.wait(Math.max(1, Math.min(AWAIT_RECHECK_MILLIS, left / 1_000_000)));
+                }
+            }
         }
-        return job;
     }
 
     private void schedule(String id) {
@@ -235,6 +254,10 @@ public final class JobEngine implements AutoCloseable {
                 } finally {
                     active.remove(id);
                     scheduled.remove(id);
+                    synchronized (runEnded) {
+                        runsEnded++;
+                        runEnded.notifyAll();
+                    }
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
