@@ -41,6 +41,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,7 +71,12 @@ public final class JobBenchCommand implements Callable<Integer> {
     private static final Pattern BULK_ROWS = Pattern.compile(
             "batchwise_rows_total\\{[^}]*model=\"([^\"]+)\"[^}]*class=\"bulk\"[^}]*} (\\d+)");
 
-    private static final int MAX_WARM_UP_JOBS = 6;
+    private static final int MAX_WARM_UP_JOBS = 10;
+    /**
+     * The JIT's share of a warm-up round below which the code is taken as compiled. At 10% the
+     * compilers still took 1-4% of the timed job's CPU (3-13 us per row against about 300).
+     */
+    private static final double JIT_QUIET = 0.03;
 
     @Option(names = "--model", defaultValue = "scorer", description = "Model (default ${DEFAULT-VALUE}).")
     String model;
@@ -145,6 +151,9 @@ public final class JobBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "CPU per row: %.0f us at the ceiling (throughput layout), %.0f us in the job "
                     + "(JSON in and out, checkpoints) = %.0f%%%n", throughput.cpuMicrosPerRow(), offlineCpu,
                     100 * throughput.cpuMicrosPerRow() / offlineCpu);
+            if (!offlineThreads.isEmpty()) {
+                System.out.printf(Locale.ROOT, "  per row, by thread (CPU, minor page faults): %s%n", offlineThreads);
+            }
             double ceiling = configured.sustained();
             if (corun) {
                 corun(repo, work.resolve("server"), input, ceiling, throughput.cpuMicrosPerRow());
@@ -167,6 +176,8 @@ public final class JobBenchCommand implements Callable<Integer> {
     }
 
     private double offlineCpuMicros;
+    /** The offline run's CPU per row by thread group, for the report. */
+    private String offlineThreads = "";
 
     private LoadedModel load(ModelRegistry registry) {
         LoadedModel m = registry.load(model);
@@ -240,7 +251,7 @@ public final class JobBenchCommand implements Callable<Integer> {
                  InputStream in = Files.newInputStream(input)) {
                 StoredFile file = files.copyIn(in, FileStore.PURPOSE_BATCH, "in.jsonl");
                 // The same job, untimed, until the JIT has compiled the line path (it compiled for
-                // less than a tenth of the last job's time): the timed run then measures the steady
+                // less than 3% of the last job's time): the timed run then measures the steady
                 // state a long job runs in, not this machine's compiler.
                 untilJitQuiet(round -> {
                     BatchJob warmUp = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
@@ -253,14 +264,21 @@ public final class JobBenchCommand implements Callable<Integer> {
                 }
                 long start = System.nanoTime();
                 long cpu0 = RawCeiling.processCpuNanos();
+                ThreadCpu threads0 = ThreadCpu.read();
                 job = engine.await(job.id(), Duration.ofHours(1));
                 long end = System.nanoTime();
-                offlineCpuMicros = (RawCeiling.processCpuNanos() - cpu0) / 1e3 / Math.max(1, job.counts().completed());
+                ThreadCpu threads1 = ThreadCpu.read();
+                long rows = Math.max(1, job.counts().completed());
+                offlineCpuMicros = (RawCeiling.processCpuNanos() - cpu0) / 1e3 / rows;
+                offlineThreads = threads0.usageUntil(threads1, 0.005).entrySet().stream()
+                        .map(e -> String.format(Locale.ROOT, "%s %.0f us, %.1f faults", e.getKey(),
+                                e.getValue().seconds() * 1e6 / rows, (double) e.getValue().faults() / rows))
+                        .collect(Collectors.joining("; "));
                 if (job.status() != BatchStatus.COMPLETED || job.counts().failed() > 0) {
                     throw new IllegalStateException("offline job ended " + job.status() + " " + job.counts());
                 }
-                System.out.printf(Locale.ROOT, "offline job: validation %.2f s, run %.2f s%n", (start - created) / 1e9,
-                        (end - start) / 1e9);
+                System.out.printf(Locale.ROOT, "offline job: validation %.2f s, run %.2f s; %.1f rows per run (warm-ups included)%n",
+                        (start - created) / 1e9, (end - start) / 1e9, runner.meanRowsPerRun());
                 return job.counts().completed() / ((end - start) / 1e9);
             }
         }
@@ -330,7 +348,7 @@ public final class JobBenchCommand implements Callable<Integer> {
 
     /**
      * Warms the server the way the offline run is warmed: live traffic beside a batch, in rounds of
-     * five seconds, until the JIT compiled for less than a tenth of a round (the server's HTTP and
+     * five seconds, until the JIT compiled for less than 3% of a round (the server's HTTP and
      * job paths are code the offline run never ran), so that neither window below measures this
      * machine's compiler. The learned t(n) settles at this load meanwhile.
      */
@@ -360,7 +378,7 @@ public final class JobBenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs rounds until the JIT compiled for less than a tenth of a round's time, or for
+     * Runs rounds until the JIT compiled for less than {@link #JIT_QUIET} of a round's time, or for
      * {@link #MAX_WARM_UP_JOBS} rounds, then prints {@code report} with the rounds run and the
      * last round's compile share in percent.
      */
@@ -371,7 +389,7 @@ public final class JobBenchCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             work.run(round);
             double share = (jit.getTotalCompilationTime() - jit0) / ((System.nanoTime() - t0) / 1e6);
-            if (share < 0.1 || round == MAX_WARM_UP_JOBS) {
+            if (share < JIT_QUIET || round == MAX_WARM_UP_JOBS) {
                 System.out.printf(Locale.ROOT, report, round, 100 * share);
                 return;
             }
