@@ -271,8 +271,9 @@ public final class JobBenchCommand implements Callable<Integer> {
                 long rows = Math.max(1, job.counts().completed());
                 offlineCpuMicros = (RawCeiling.processCpuNanos() - cpu0) / 1e3 / rows;
                 offlineThreads = threads0.usageUntil(threads1, 0.005).entrySet().stream()
-                        .map(e -> String.format(Locale.ROOT, "%s %.0f us, %.1f faults", e.getKey(),
-                                e.getValue().seconds() * 1e6 / rows, (double) e.getValue().faults() / rows))
+                        .map(e -> String.format(Locale.ROOT, "%s %.0f us (%.0f in the kernel), %.1f faults",
+                                e.getKey(), e.getValue().seconds() * 1e6 / rows,
+                                e.getValue().kernelSeconds() * 1e6 / rows, (double) e.getValue().faults() / rows))
                         .collect(Collectors.joining("; "));
                 if (job.status() != BatchStatus.COMPLETED || job.counts().failed() > 0) {
                     throw new IllegalStateException("offline job ended " + job.status() + " " + job.counts());

@@ -23,15 +23,15 @@ final class ThreadCpu {
     private static final double TICKS_PER_SECOND = 100;
     private final Map<String, Counters> groups;
 
-    /** A group's counters: CPU time in clock ticks, minor page faults. */
-    record Counters(long ticks, long faults) {
+    /** A group's counters: CPU time in clock ticks (all of it, and the kernel's part), minor page faults. */
+    record Counters(long ticks, long kernelTicks, long faults) {
         Counters plus(Counters o) {
-            return new Counters(ticks + o.ticks, faults + o.faults);
+            return new Counters(ticks + o.ticks, kernelTicks + o.kernelTicks, faults + o.faults);
         }
     }
 
-    /** What a group used over a span. */
-    record Usage(double seconds, long faults) {
+    /** What a group used over a span: CPU seconds, of which in the kernel, and minor page faults. */
+    record Usage(double seconds, double kernelSeconds, long faults) {
     }
 
     private ThreadCpu(Map<String, Counters> groups) {
@@ -64,7 +64,8 @@ final class ThreadCpu {
         int close = stat.lastIndexOf(')');
         String name = stat.substring(open + 1, close).replaceAll("[#\\d]+$", "").replaceAll("[-_ ]+$", "");
         String[] f = stat.substring(close + 2).split(" ");
-        Counters c = new Counters(Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[7]));
+        long kernel = Long.parseLong(f[12]);
+        Counters c = new Counters(Long.parseLong(f[11]) + kernel, kernel, Long.parseLong(f[7]));
         groups.merge(name, c, Counters::plus);
     }
 
@@ -75,9 +76,11 @@ final class ThreadCpu {
     Map<String, Usage> usageUntil(ThreadCpu later, double floor) {
         return later.groups.entrySet().stream()
                 .map(e -> {
-                    Counters before = groups.getOrDefault(e.getKey(), new Counters(0, 0));
-                    return Map.entry(e.getKey(), new Usage((e.getValue().ticks() - before.ticks()) / TICKS_PER_SECOND,
-                            e.getValue().faults() - before.faults()));
+                    Counters now = e.getValue();
+                    Counters before = groups.getOrDefault(e.getKey(), new Counters(0, 0, 0));
+                    return Map.entry(e.getKey(), new Usage((now.ticks() - before.ticks()) / TICKS_PER_SECOND,
+                            (now.kernelTicks() - before.kernelTicks()) / TICKS_PER_SECOND,
+                            now.faults() - before.faults()));
                 })
                 .filter(e -> e.getValue().seconds() >= floor)
                 .sorted(Comparator.comparing((Map.Entry<String, Usage> e) -> e.getValue().seconds()).reversed())

@@ -21,9 +21,9 @@ class ThreadCpuTest {
         ThreadCpu.parse("103 (GC Thread#0) S 1 1 1 0 -1 0 7 0 0 0 4 1 0 0 20 0 1 0", groups);
         ThreadCpu.parse("104 (a (b) c) S 1 1 1 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0", groups);
 
-        assertEquals(new ThreadCpu.Counters(110, 42), groups.get("batchwise-job"));
-        assertEquals(new ThreadCpu.Counters(5, 7), groups.get("GC Thread"));
-        assertEquals(new ThreadCpu.Counters(3, 0), groups.get("a (b) c"));
+        assertEquals(new ThreadCpu.Counters(110, 10, 42), groups.get("batchwise-job"));
+        assertEquals(new ThreadCpu.Counters(5, 1, 7), groups.get("GC Thread"));
+        assertEquals(new ThreadCpu.Counters(3, 2, 0), groups.get("a (b) c"));
     }
 
     @Test
