@@ -30,6 +30,15 @@ public interface BatchEndpoint {
      */
     Call prepare(String url, byte[] body);
 
+    /**
+     * {@link #prepare(String, byte[])} for a body that is {@code bytes[from, to)} of a larger
+     * array (the line it came in); endpoints that can decode it in place override this to save
+     * copying it out.
+     */
+    default Call prepare(String url, byte[] bytes, int from, int to) {
+        return prepare(url, java.util.Arrays.copyOfRange(bytes, from, to));
+    }
+
     /** The response body of a failed line, in this API's error format. */
     String errorBody(RowFailure failure);
 

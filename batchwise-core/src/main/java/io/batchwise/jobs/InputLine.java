@@ -130,10 +130,26 @@ public record InputLine(String customId, String method, String url, byte[] body)
      * anything the scan does not recognise takes the full {@link #parse} path.
      */
     static InputLine parseValidated(LineReader.Line l, String endpoint) throws Invalid {
+        InPlace p = parseValidatedInPlace(l, endpoint);
+        byte[] body = p.bodyFrom() == 0 && p.bodyTo() == p.bytes().length ? p.bytes()
+                : Arrays.copyOfRange(p.bytes(), p.bodyFrom(), p.bodyTo());
+        return new InputLine(p.customId(), "POST", p.url(), body);
+    }
+
+    /**
+     * A checked line whose body was left where it is: {@code bytes[bodyFrom, bodyTo)} (the
+     * method is POST, as {@link #parse} requires).
+     */
+    record InPlace(String customId, String url, byte[] bytes, int bodyFrom, int bodyTo) {
+    }
+
+    /** {@link #parseValidated(LineReader.Line, String)} without copying the body out of the line. */
+    static InPlace parseValidatedInPlace(LineReader.Line l, String endpoint) throws Invalid {
         byte[] b = l.bytes();
         int[] body = bodyExtent(b);
         if (body == null || !l.utf8()) {
-            return parse(l, endpoint);
+            InputLine whole = parse(l, endpoint);
+            return new InPlace(whole.customId(), whole.url(), whole.body(), 0, whole.body().length);
         }
         byte[] rest = new byte[b.length - (body[1] - body[0]) + 2];
         System.arraycopy(b, 0, rest, 0, body[0]);
@@ -141,7 +157,7 @@ public record InputLine(String customId, String method, String url, byte[] body)
         rest[body[0] + 1] = '}';
         System.arraycopy(b, body[1], rest, body[0] + 2, b.length - body[1]);
         InputLine head = parse(new LineReader.Line(rest, true, l.number(), l.end()), endpoint);
-        return new InputLine(head.customId(), head.method(), head.url(), Arrays.copyOfRange(b, body[0], body[1]));
+        return new InPlace(head.customId(), head.url(), b, body[0], body[1]);
     }
 
     private static final byte[] BODY_KEY = {'b', 'o', 'd', 'y'};

@@ -343,9 +343,9 @@ final class JobRun {
     private Slot prepare(LineReader.Line line, long index, String endpointPath, BatchEndpoint endpoint) {
         Slot s = new Slot(line, index);
         try {
-            InputLine request = InputLine.parseValidated(line, endpointPath);
+            InputLine.InPlace request = InputLine.parseValidatedInPlace(line, endpointPath);
             s.customId = request.customId();
-            s.call = endpoint.prepare(request.url(), request.body());
+            s.call = endpoint.prepare(request.url(), request.bytes(), request.bodyFrom(), request.bodyTo());
             s.rows = Math.max(1, s.call.request().inputs().isEmpty() ? 1 : s.call.request().inputs().get(0).rows());
             s.line = null;
         } catch (InputLine.Invalid e) {

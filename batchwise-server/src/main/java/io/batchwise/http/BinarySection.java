@@ -48,6 +48,11 @@ final class BinarySection {
         return new BinarySection(body, (int) length, true);
     }
 
+    /** The section of a body of {@code jsonLength} bytes of JSON and nothing else. */
+    static BinarySection jsonOnly(int jsonLength) {
+        return new BinarySection(new byte[0], jsonLength, false);
+    }
+
     /** Length of the JSON object at the start of the body. */
     int jsonLength() {
         return jsonLength;

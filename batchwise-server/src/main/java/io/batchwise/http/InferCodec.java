@@ -12,6 +12,7 @@ import io.batchwise.runtime.InferenceResponse;
 import io.batchwise.tensor.InvalidInput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * The KServe v2 / Open Inference Protocol REST codec for {@code POST /v2/models/{m}/infer}:
@@ -78,25 +79,52 @@ public final class InferCodec {
      */
     public DecodedInfer decodeRequest(byte[] body, String headerLength) {
         BinarySection binary = BinarySection.of(body, headerLength);
-        NumericDataPrescan fast = binary.jsonLength() >= prescanFrom
-                ? NumericDataPrescan.scan(body, binary.jsonLength()) : null;
-        if (fast != null) {
-            byte[] copy = fast.json();
-            try (JsonParser p = json.createParser(copy, 0, copy.length)) {
-                DecodedInfer decoded = RequestReader.read(p, binary, fast);
-                fast.checkAllTaken();
-                return decoded;
-            } catch (InvalidInput | JsonProcessingException | NumericDataPrescan.Mismatch e) {
-                // Errors are reported from the original body, exactly as without the fast path.
-                binary = BinarySection.of(body, headerLength);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        DecodedInfer read = readAhead(body, 0, binary.jsonLength(), binary);
+        if (read != null) {
+            return read;
         }
+        // Errors are reported from the original body, exactly as without the fast path (and with
+        // a fresh binary section: the attempt may have taken bytes from the first).
+        binary = BinarySection.of(body, headerLength);
         try (JsonParser p = json.createParser(body, 0, binary.jsonLength())) {
             return RequestReader.read(p, binary, NumericDataPrescan.NONE);
         } catch (JsonProcessingException e) {
             throw malformed(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@link #decodeRequest} for a JSON body (no binary section) that is {@code bytes[from, to)}
+     * of a larger array, such as a line of a batch file, without copying it out first: the fast
+     * path reads it where it is. A body the fast path declines is copied and decoded as usual, so
+     * the result, or the error, is the same as {@code decodeRequest} gives for the copy.
+     */
+    public DecodedInfer decodeJsonRequest(byte[] bytes, int from, int to) {
+        DecodedInfer read = readAhead(bytes, from, to, null);
+        return read != null ? read : decodeRequest(Arrays.copyOfRange(bytes, from, to), null);
+    }
+
+    /**
+     * The fast path ({@link NumericDataPrescan}) over the JSON in {@code b[from, to)}: the
+     * request, or null when it declines the body or anything about it is unexpected (the caller
+     * then decodes it the usual way, which reports any error).
+     *
+     * @param binary the body's binary section, or null for a JSON-only body
+     */
+    DecodedInfer readAhead(byte[] b, int from, int to, BinarySection binary) {
+        NumericDataPrescan fast = to - from >= prescanFrom ? NumericDataPrescan.scan(b, from, to) : null;
+        if (fast == null) {
+            return null;
+        }
+        byte[] copy = fast.json();
+        try (JsonParser p = json.createParser(copy, 0, copy.length)) {
+            DecodedInfer decoded = RequestReader.read(p, binary != null ? binary : BinarySection.jsonOnly(to - from), fast);
+            fast.checkAllTaken();
+            return decoded;
+        } catch (InvalidInput | JsonProcessingException | NumericDataPrescan.Mismatch e) {
+            return null;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -33,8 +33,10 @@ final class InputDataWalker {
     final List<NumericDataPrescan.DataArray> found = new ArrayList<>();
     private int i;
 
-    InputDataWalker(byte[] b, int limit) {
+    /** Walks the JSON in {@code b[from, limit)}. */
+    InputDataWalker(byte[] b, int from, int limit) {
         this.b = b;
+        this.i = from;
         this.limit = limit;
     }
 

@@ -83,14 +83,19 @@ final class NumericDataPrescan {
         this.arrays = arrays;
     }
 
-    /**
-     * Reads ahead the numeric data arrays of the request in {@code body[0, jsonLength)}.
-     *
-     * @return the pre-pass with its copy of the JSON, or null when it read no array (the body is
-     *     then best decoded as it is)
-     */
+    /** {@link #scan(byte[], int, int)} of {@code body[0, jsonLength)}. */
     static NumericDataPrescan scan(byte[] body, int jsonLength) {
-        InputDataWalker w = new InputDataWalker(body, jsonLength);
+        return scan(body, 0, jsonLength);
+    }
+
+    /**
+     * Reads ahead the numeric data arrays of the request in {@code body[start, end)}.
+     *
+     * @return the pre-pass with its copy of the JSON (that range only), or null when it read no
+     *     array (the body is then best decoded as it is)
+     */
+    static NumericDataPrescan scan(byte[] body, int start, int end) {
+        InputDataWalker w = new InputDataWalker(body, start, end);
         if (!w.request() || w.found.isEmpty()) {
             return null;
         }
@@ -98,9 +103,9 @@ final class NumericDataPrescan {
         for (int[] extent : w.extents) {
             removed += extent[1] - extent[0] - 2;
         }
-        byte[] copy = new byte[jsonLength - removed];
+        byte[] copy = new byte[end - start - removed];
         List<DataArray> arrays = new ArrayList<>(w.found.size());
-        int from = 0;
+        int from = start;
         int to = 0;
         for (int k = 0; k < w.extents.size(); k++) {
             int[] extent = w.extents.get(k);
@@ -113,7 +118,7 @@ final class NumericDataPrescan {
             copy[to++] = ']';
             from = extent[1];
         }
-        System.arraycopy(body, from, copy, to, jsonLength - from);
+        System.arraycopy(body, from, copy, to, end - from);
         return new NumericDataPrescan(copy, arrays);
     }
 

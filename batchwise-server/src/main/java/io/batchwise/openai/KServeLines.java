@@ -49,10 +49,15 @@ public final class KServeLines implements BatchEndpoint {
 
     @Override
     public Call prepare(String url, byte[] body) {
+        return prepare(url, body, 0, body.length);
+    }
+
+    @Override
+    public Call prepare(String url, byte[] bytes, int from, int to) {
         Matcher m = match(url);
         String model = m.group(1);
         String version = m.group(2);
-        DecodedInfer decoded = codec.decodeRequest(body, null);
+        DecodedInfer decoded = codec.decodeJsonRequest(bytes, from, to);
         InferenceRequest request = decoded.request();
         return new Call() {
             @Override

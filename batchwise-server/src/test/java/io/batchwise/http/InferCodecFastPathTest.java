@@ -238,6 +238,69 @@ class InferCodecFastPathTest {
         assertTrue(readAhead > 1000, "only " + readAhead + " of 2000 requests took the fast path");
     }
 
+    /**
+     * A body decoded where it lies inside a larger array (a batch line) gives what the body alone
+     * gives on the usual path: the same tensors, or the same error, for random bodies (some broken).
+     */
+    @Test
+    void decodeJsonRequest_bodyInsideALine_sameAsTheBodyAlone() {
+        SplittableRandom r = new SplittableRandom(13);
+        int readAhead = 0;
+        for (int k = 0; k < 1000; k++) {
+            String body = "{\"inputs\":[" + randomInput(r, "in0") + (r.nextBoolean() ? "," + randomInput(r, "in1") : "")
+                    + "]}";
+            String head = "{\"custom_id\":\"r" + k + "\",\"body\":";
+            byte[] line = utf8(head + body + ",\"url\":\"/v2/models/m/infer\"}");
+            int from = utf8(head).length;
+            int to = from + utf8(body).length;
+
+            Object expected = outcome(tokens, body);
+            Object actual;
+            try {
+                actual = fast.decodeJsonRequest(line, from, to);
+            } catch (InvalidInput e) {
+                actual = e;
+            }
+            if (expected instanceof InvalidInput e) {
+                InvalidInput a = assertInstanceOf(InvalidInput.class, actual, () -> "accepted in place: " + body);
+                assertEquals(e.getMessage(), a.getMessage(), body);
+                continue;
+            }
+            NumericDataPrescan prescan = NumericDataPrescan.scan(line, from, to);
+            if (prescan != null) {
+                String copy = new String(prescan.json(), StandardCharsets.UTF_8);
+                assertTrue(copy.startsWith("{\"inputs\":[") && copy.endsWith("]}"), copy); // the body's range only
+            }
+            if (fast.readAhead(line, from, to, null) != null) {
+                readAhead++; // decoded in place, not copied out and decoded again
+            }
+            DecodedInfer want = (DecodedInfer) expected;
+            Object got = actual;
+            DecodedInfer g = assertInstanceOf(DecodedInfer.class, got, () -> "rejected in place: " + body + ": " + got);
+            assertEquals(want.request().parameters(), g.request().parameters());
+            assertSameTensors(want.request().inputs(), g.request().inputs());
+        }
+        assertTrue(readAhead > 500, "only " + readAhead + " of 1000 bodies were decoded in place");
+    }
+
+    @Test
+    void decodeJsonRequest_largeRowInsideALine_decodedInPlace() {
+        StringBuilder data = new StringBuilder("[");
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < 1024; i++) {
+            data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.5f", r.nextDouble(-1, 1)));
+        }
+        String body = input("FP32", "[1,1024]", data + "]");
+        String head = "{\"custom_id\":\"a\",\"method\":\"POST\",\"url\":\"/v2/models/m/infer\",\"body\":";
+        byte[] line = utf8(head + body + "}");
+        int from = utf8(head).length;
+
+        DecodedInfer inPlace = fast.readAhead(line, from, from + utf8(body).length, null);
+
+        assertNotNull(inPlace, "the fast path declined a body it reads when alone");
+        assertSameTensors(tokens.decodeRequest(utf8(body), null).request().inputs(), inPlace.request().inputs());
+    }
+
     private static String randomInput(SplittableRandom r, String name) {
         DataType type = r.nextInt(10) == 0 ? TYPES[r.nextInt(TYPES.length)]
                 : List.of(DataType.FP32, DataType.FP64, DataType.FP16, DataType.INT64, DataType.INT32, DataType.INT8,
