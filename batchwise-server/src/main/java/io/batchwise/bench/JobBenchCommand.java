@@ -154,6 +154,8 @@ public final class JobBenchCommand implements Callable<Integer> {
             if (!offlineThreads.isEmpty()) {
                 System.out.printf(Locale.ROOT, "  per row, by thread (CPU, minor page faults): %s%n", offlineThreads);
             }
+            System.out.printf(Locale.ROOT, "  heap allocated by the job threads: %.1f KB per row%n",
+                    offlineAllocatedPerRow / 1024);
             double ceiling = configured.sustained();
             if (corun) {
                 corun(repo, work.resolve("server"), input, ceiling, throughput.cpuMicrosPerRow());
@@ -176,6 +178,7 @@ public final class JobBenchCommand implements Callable<Integer> {
     }
 
     private double offlineCpuMicros;
+    private double offlineAllocatedPerRow;
     /** The offline run's CPU per row by thread group, for the report. */
     private String offlineThreads = "";
 
@@ -265,10 +268,12 @@ public final class JobBenchCommand implements Callable<Integer> {
                 long start = System.nanoTime();
                 long cpu0 = RawCeiling.processCpuNanos();
                 ThreadCpu threads0 = ThreadCpu.read();
+                long allocated0 = jobThreadsAllocated();
                 job = engine.await(job.id(), Duration.ofHours(1));
                 long end = System.nanoTime();
                 ThreadCpu threads1 = ThreadCpu.read();
                 long rows = Math.max(1, job.counts().completed());
+                offlineAllocatedPerRow = (jobThreadsAllocated() - allocated0) / (double) rows;
                 offlineCpuMicros = (RawCeiling.processCpuNanos() - cpu0) / 1e3 / rows;
                 offlineThreads = threads0.usageUntil(threads1, 0.005).entrySet().stream()
                         .map(e -> String.format(Locale.ROOT, "%s %.0f us (%.0f in the kernel), %.1f faults",
@@ -395,6 +400,15 @@ public final class JobBenchCommand implements Callable<Integer> {
                 return;
             }
         }
+    }
+
+    /** Bytes the job engine's threads ({@code batchwise-job-*}) have allocated on the heap so far. */
+    private static long jobThreadsAllocated() {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long[] ids = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("batchwise-job")).mapToLong(Thread::getId).toArray();
+        return java.util.Arrays.stream(mx.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
     }
 
     private static long bulkRows(BatchwiseServer server) {
