@@ -86,8 +86,13 @@ class SchedulerStressTest {
         reference.close();
     }
 
+    /**
+     * @param counted completes after the completion counter has counted the future's completion:
+     *                waiting on the future itself can return before the counter's callback has run
+     *                on the completing thread (dependents run last-registered first)
+     */
     private record Sent(InferenceRequest request, ServiceClass intended, CompletableFuture<InferenceResponse> future,
-                        AtomicInteger completions) {
+                        AtomicInteger completions, CompletableFuture<?> counted) {
     }
 
     /** Counts what the scheduler reported. */
@@ -146,7 +151,7 @@ class SchedulerStressTest {
             }
             pool.shutdown();
             for (Sent s : sent) {
-                s.future.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+                s.counted.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
             }
         }
         check(model, sent, books);
@@ -180,8 +185,8 @@ class SchedulerStressTest {
             }
             AtomicInteger completions = new AtomicInteger();
             CompletableFuture<InferenceResponse> f = scheduler.submit(model, null, submission);
-            f.whenComplete((r, e) -> completions.incrementAndGet());
-            sent.add(new Sent(request, intended, f, completions));
+            CompletableFuture<?> counted = f.whenComplete((r, e) -> completions.incrementAndGet());
+            sent.add(new Sent(request, intended, f, completions, counted));
             mine.add(f);
             if (mine.size() >= OUTSTANDING_PER_THREAD) {
                 mine.poll().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
