@@ -224,7 +224,7 @@ final class ModelScheduler {
                 continue;
             }
             Batch b = formLive(i, now);
-            if (b == null && live == busy.length) {
+            if (b == null && !hasLane()) {
                 b = formBulk(i, now);
             }
             if (b == null) {
@@ -278,7 +278,7 @@ final class ModelScheduler {
             } else {
                 long got = Bucket.take(bucket.interactive, batch, d.rows(), bucket);
                 Bucket.take(bucket.deferred, batch, d.rows() - got, bucket);
-                if (live == busy.length) {
+                if (!hasLane()) {
                     fillWithBulk(bucket, batch, lm, earliest, now);
                 }
             }
@@ -377,7 +377,7 @@ final class ModelScheduler {
      * live instance is.
      */
     boolean laneFree() {
-        int from = live == busy.length ? 0 : live;
+        int from = hasLane() ? live : 0;
         for (int i = from; i < busy.length; i++) {
             if (!busy[i]) {
                 return true;
@@ -389,6 +389,15 @@ final class ModelScheduler {
     /** True for an instance of the bulk lane. */
     boolean lane(int instance) {
         return instance >= live;
+    }
+
+    /** The lane session that lane instance {@code instance} runs on ({@code LoadedModel.lane}). */
+    int laneIndex(int instance) {
+        return instance - live;
+    }
+
+    private boolean hasLane() {
+        return busy.length > live;
     }
 
     private void expire(long now) {

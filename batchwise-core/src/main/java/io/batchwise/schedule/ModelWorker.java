@@ -143,7 +143,6 @@ final class ModelWorker implements AutoCloseable {
     }
 
     private void run(Batch batch) {
-        int live = model.instances().size();
         List<List<Tensor>> inputs = new ArrayList<>(batch.slices.size());
         for (Batch.Slice s : batch.slices) {
             inputs.add(s.pending().inputs(s.from(), s.count()));
@@ -154,7 +153,7 @@ final class ModelWorker implements AutoCloseable {
         Throwable error = null;
         ModelInstance instance = null;
         try {
-            instance = lane ? model.lane(batch.instance - live) : model.instances().get(batch.instance);
+            instance = lane ? model.lane(state.laneIndex(batch.instance)) : model.instances().get(batch.instance);
         } catch (RuntimeException e) {
             error = e; // a lane session that does not open fails this batch's rows with the reason
         }
