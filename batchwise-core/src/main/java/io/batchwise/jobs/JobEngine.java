@@ -31,6 +31,8 @@ public final class JobEngine implements AutoCloseable {
     private static final int MAX_METADATA_KEYS = 16;
     private static final int MAX_METADATA_KEY = 64;
     private static final int MAX_METADATA_VALUE = 512;
+    /** How often {@link #await} reads the store when no run has ended meanwhile. */
+    private static final long AWAIT_RECHECK_MILLIS = 200;
 
     final JobStore store;
     final FileStore files;
@@ -39,7 +41,6 @@ public final class JobEngine implements AutoCloseable {
     final Clock clock;
     final Ticker ticker;
     final JobSettings settings;
-    private static final long AWAIT_RECHECK_MILLIS = 200;
     private final List<BatchEndpoint> endpoints;
     private final ExecutorService runners;
     /** Turns at the engine's CPU work (decoding and encoding lines), fair so batches interleave. */

@@ -20,11 +20,11 @@ import java.util.logging.Logger;
  * One batch's run, from wherever its status and checkpoint say it is to its end.
  *
  * <p>Design: lines are read in order into a window of at most the batch's share of
- * {@code maxInFlightRows} rows that have been submitted to the scheduler as bulk rows; results are written strictly in input
- * order as the head of the window completes, so "how far the batch got" is a single input
- * offset plus the sizes of the two output files. A checkpoint first forces the files to disk,
- * then records that offset, the sizes and the counts in one SQLite transaction. On resume the
- * files are cut back to the recorded sizes and reading restarts at the recorded offset: a line
+ * {@code maxInFlightRows} rows that have been submitted to the scheduler as bulk rows; results are written
+ * strictly in input order as the head of the window completes, so "how far the batch got" is a
+ * single input offset plus the sizes of the two output files. A checkpoint first forces the files
+ * to disk, then records that offset, the sizes and the counts in one SQLite transaction. On resume
+ * the files are cut back to the recorded sizes and reading restarts at the recorded offset: a line
  * is either counted by the checkpoint and present once, or not counted and run again. Writing in
  * order also makes the output byte-identical however often a run is interrupted (line ids are
  * derived from the batch id and line position, not from randomness or time).
