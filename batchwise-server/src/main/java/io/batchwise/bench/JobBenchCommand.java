@@ -283,8 +283,8 @@ public final class JobBenchCommand implements Callable<Integer> {
                 if (job.status() != BatchStatus.COMPLETED || job.counts().failed() > 0) {
                     throw new IllegalStateException("offline job ended " + job.status() + " " + job.counts());
                 }
-                System.out.printf(Locale.ROOT, "offline job: validation %.2f s, run %.2f s; %.1f rows per run (warm-ups included)%n",
-                        (start - created) / 1e9, (end - start) / 1e9, runner.meanRowsPerRun());
+                System.out.printf(Locale.ROOT, "offline job: validation %.2f s, run %.2f s; %.1f rows per run "
+                        + "(warm-ups included)%n", (start - created) / 1e9, (end - start) / 1e9, runner.meanRowsPerRun());
                 return job.counts().completed() / ((end - start) / 1e9);
             }
         }

@@ -120,7 +120,8 @@ public final class InferCodec {
         }
         byte[] copy = fast.json();
         try (JsonParser p = json.createParser(copy, 0, copy.length)) {
-            DecodedInfer decoded = RequestReader.read(p, binary != null ? binary : BinarySection.jsonOnly(to - from), fast);
+            BinarySection section = binary != null ? binary : BinarySection.jsonOnly(to - from);
+            DecodedInfer decoded = RequestReader.read(p, section, fast);
             fast.checkAllTaken();
             return decoded;
         } catch (InvalidInput | JsonProcessingException | NumericDataPrescan.Mismatch e) {
