@@ -30,12 +30,18 @@ public final class LatencyModel {
     private static final double QUANTILE = 0.9;
     private static final double SHAPE_QUANTILE = 0.25;
     private static final int MIN_TAIL_SAMPLES = 8;
+    /** Runs of other sizes after which a size class's last observation counts as stale. */
+    static final int STALE_RUNS = 64;
 
     private final int maxRows;
     private final long[][] nanos;
     private final int[][] sizes;
     private final int[] count;
     private final int[] next;
+    /** Per class, the value of {@link #runs} at its last observation (0: never observed). */
+    private final long[] lastSeen;
+    /** Runs observed so far, of any size. */
+    private long runs;
     /** The most recent runs of any size, for the level. */
     private final long[] recentNanos = new long[RING];
     private final int[] recentRows = new int[RING];
@@ -52,6 +58,7 @@ public final class LatencyModel {
         sizes = new int[classes][RING];
         count = new int[classes];
         next = new int[classes];
+        lastSeen = new long[classes];
     }
 
     private static int classOf(int n) {
@@ -68,11 +75,22 @@ public final class LatencyModel {
         sizes[c][next[c]] = rows;
         next[c] = (next[c] + 1) % RING;
         count[c] = Math.min(RING, count[c] + 1);
+        lastSeen[c] = ++runs;
         recentNanos[recentNext] = durationNanos;
         recentRows[recentNext] = rows;
         recentNext = (recentNext + 1) % RING;
         recentCount = Math.min(RING, recentCount + 1);
         cached = null;
+    }
+
+    /**
+     * True when {@link #STALE_RUNS} or more runs have been observed since the last one in
+     * {@code rows}'s size class (or there was none): its part of the curve may describe a machine that has since
+     * changed (it was last run during a warm-up, or while the server was starved).
+     */
+    public synchronized boolean stale(int rows) {
+        int c = Math.min(classOf(rows), nanos.length - 1);
+        return lastSeen[c] == 0 || runs - lastSeen[c] >= STALE_RUNS;
     }
 
     /** True once any run has been observed. */
@@ -115,23 +133,36 @@ public final class LatencyModel {
      * the highest throughput n / t(n). Past it a larger run adds latency and no rows per second
      * (a model that spills its caches at large sizes gets slower per row). With an untrained or
      * still-rising curve it is max_batch_size.
+     *
+     * <p>Only size classes run within the last {@link #STALE_RUNS} runs count here. t(n) learns
+     * a size only by running it, so a class last measured while the server was starved (a cold
+     * JVM's first seconds, an overload) would otherwise look slow per row for good, hold every
+     * later run below it and the throughput with it. Left out, it stops capping the batch; the
+     * next run that reaches it measures it again, and if it really is slower per row the size
+     * comes back down. Likewise a curve whose best fresh size is its largest is still rising: the
+     * batch may grow to max_batch_size. {@link #predict} keeps the stale points: deadlines are
+     * planned on the cautious estimate.
      */
     public synchronized int efficientSize() {
-        List<double[]> points = points();
-        if (efficient > 0) {
+        if (efficient > 0 && cached != null) {
             return efficient;
         }
+        points();
+        List<double[]> fresh = shape(true);
+        // Sizes past the largest fresh class are extrapolated, which cannot show them slower per
+        // row: the curve is still rising there, so the batch may grow to the largest.
+        int top = fresh.isEmpty() ? 0 : (int) Math.min(maxRows, fresh.get(fresh.size() - 1)[0]);
         int best = maxRows;
         double bestRate = 0;
-        for (int n = 1; n <= maxRows && !points.isEmpty(); n++) {
-            double rate = n / (double) Math.max(1, predict(points, n));
+        for (int n = 1; n <= top; n++) {
+            double rate = n / (double) Math.max(1, predict(fresh, n));
             if (rate > bestRate) {
                 bestRate = rate;
                 best = n;
             }
         }
-        efficient = best;
-        return best;
+        efficient = best >= top ? maxRows : best;
+        return efficient;
     }
 
     /** Largest row count (at most {@code maxRows}) whose predicted run fits in {@code nanos}; 0 if none. */
@@ -160,6 +191,8 @@ public final class LatencyModel {
         }
         System.arraycopy(count, 0, c.count, 0, count.length);
         System.arraycopy(next, 0, c.next, 0, next.length);
+        System.arraycopy(lastSeen, 0, c.lastSeen, 0, lastSeen.length);
+        c.runs = runs;
         System.arraycopy(recentNanos, 0, c.recentNanos, 0, RING);
         System.arraycopy(recentRows, 0, c.recentRows, 0, RING);
         c.recentCount = recentCount;
@@ -177,7 +210,7 @@ public final class LatencyModel {
     }
 
     private List<double[]> computePoints() {
-        List<double[]> shape = shape();
+        List<double[]> shape = shape(false);
         if (shape.isEmpty()) {
             return shape;
         }
@@ -188,13 +221,16 @@ public final class LatencyModel {
         return shape;
     }
 
-    /** (mean size, p25 nanos) per class with data, ascending and made non-decreasing. */
-    private List<double[]> shape() {
+    /**
+     * (mean size, p25 nanos) per class with data, ascending and made non-decreasing; with
+     * {@code freshOnly}, the classes that are not {@link #stale} only.
+     */
+    private List<double[]> shape(boolean freshOnly) {
         List<double[]> out = new ArrayList<>();
         double floor = 0;
         for (int c = 0; c < nanos.length; c++) {
             int k = count[c];
-            if (k == 0) {
+            if (k == 0 || freshOnly && runs - lastSeen[c] >= STALE_RUNS) {
                 continue;
             }
             long[] v = Arrays.copyOf(nanos[c], k);

@@ -127,4 +127,58 @@ class LatencyModelTest {
         assertEquals(128, model.efficientSize());
         assertTrue(model.predict(128) >= 80 * MS, "the slow recent runs still set the tail: " + model.predict(128));
     }
+
+    @Test
+    void efficientSize_whenTheLargeSizesWereLastMeasuredWhileStarved_stopsCappingOnceStale() {
+        // The scorer's shape as a cold JVM's first overload showed it: 64 and 128 rows slow per row.
+        for (int i = 0; i < 3; i++) {
+            model.observe(16, 4 * MS);
+            model.observe(32, 7 * MS);
+            model.observe(64, 30 * MS);
+            model.observe(128, 60 * MS);
+        }
+        assertEquals(32, model.efficientSize());
+        // Then only 16- and 32-row runs, as the cap allows: the large classes are not measured again.
+        for (int i = 0; i < LatencyModel.STALE_RUNS; i++) {
+            model.observe(i % 2 == 0 ? 16 : 32, (i % 2 == 0 ? 4 : 7) * MS);
+        }
+        assertFalse(model.stale(32));
+        assertTrue(model.stale(64) && model.stale(128));
+
+        // 16 rows in 4 ms and 32 in 7 extrapolate to faster per row at 128: the cap is lifted.
+        assertEquals(128, model.efficientSize());
+        assertTrue(model.predict(128) >= 60 * MS, "deadlines still plan on the stale estimate: " + model.predict(128));
+    }
+
+    @Test
+    void efficientSize_whenAStaleSizeRunsAgainAndIsSlowerPerRow_comesBackDown() {
+        for (int i = 0; i < 3; i++) {
+            model.observe(16, 4 * MS);
+            model.observe(32, 7 * MS);
+            model.observe(128, 60 * MS);
+        }
+        for (int i = 0; i < LatencyModel.STALE_RUNS; i++) {
+            model.observe(i % 2 == 0 ? 16 : 32, (i % 2 == 0 ? 4 : 7) * MS);
+        }
+        assertEquals(128, model.efficientSize());
+
+        model.observe(128, 60 * MS);
+
+        assertFalse(model.stale(128));
+        assertEquals(32, model.efficientSize());
+    }
+
+    @Test
+    void efficientSize_whenOnlyOneRowRunsAreFresh_isMaxBatchSize() {
+        // A warm-up, then light traffic: every run one row.
+        for (int n = 1; n <= 128; n *= 2) {
+            model.observe(n, (2 + n / 8) * MS);
+        }
+        for (int i = 0; i < LatencyModel.STALE_RUNS; i++) {
+            model.observe(1, 2 * MS);
+        }
+
+        // One fresh point says nothing about larger sizes: a load that grows must be let batch.
+        assertEquals(128, model.efficientSize());
+    }
 }
