@@ -71,12 +71,6 @@ public final class JobBenchCommand implements Callable<Integer> {
     private static final Pattern BULK_ROWS = Pattern.compile(
             "batchwise_rows_total\\{[^}]*model=\"([^\"]+)\"[^}]*class=\"bulk\"[^}]*} (\\d+)");
 
-    private static final int MAX_WARM_UP_JOBS = 10;
-    /**
-     * The JIT's share of a warm-up round below which the code is taken as compiled. At 10% the
-     * compilers still took 1-4% of the timed job's CPU (3-13 us per row against about 300).
-     */
-    private static final double JIT_QUIET = 0.03;
 
     @Option(names = "--model", defaultValue = "scorer", description = "Model (default ${DEFAULT-VALUE}).")
     String model;
@@ -256,10 +250,11 @@ public final class JobBenchCommand implements Callable<Integer> {
                 // The same job, untimed, until the JIT has compiled the line path (it compiled for
                 // less than 3% of the last job's time): the timed run then measures the steady
                 // state a long job runs in, not this machine's compiler.
-                untilJitQuiet(round -> {
+                JitWarmUp.untilQuiet(round -> {
                     BatchJob warmUp = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
                     engine.await(warmUp.id(), Duration.ofHours(1));
-                }, "warm-up: %d untimed job(s); the JIT compiled for %.0f%% of the last one's time%n");
+                }, "warm-up: %d untimed job(s); the JIT compiled for %.0f%% of the last one's time%n",
+                        System.out::print);
                 long created = System.nanoTime();
                 BatchJob job = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
                 while (engine.get(job.id()).status() == BatchStatus.VALIDATING) {
@@ -360,7 +355,7 @@ public final class JobBenchCommand implements Callable<Integer> {
      */
     private void warmUp(BatchwiseServer server, LoadGenerator live, HttpClient http, String url, String file,
                         double rate) throws Exception {
-        untilJitQuiet(round -> {
+        JitWarmUp.untilQuiet(round -> {
             String batch = createBatch(http, url, file);
             live.run(new LoadGenerator.Load(model, rate, Duration.ofSeconds(5), null, rowsPerRequest, null,
                     seed + 1000 + round));
@@ -375,31 +370,7 @@ public final class JobBenchCommand implements Callable<Integer> {
                 Thread.sleep(5);
             }
         }, "co-run warm-up: %d round(s) of live traffic beside a batch; the JIT compiled for %.0f%% of the last "
-                + "one%n");
-    }
-
-    /** One round of warm-up work; {@code round} counts from 1. */
-    private interface WarmUpRound {
-        void run(int round) throws Exception;
-    }
-
-    /**
-     * Runs rounds until the JIT compiled for less than {@link #JIT_QUIET} of a round's time, or for
-     * {@link #MAX_WARM_UP_JOBS} rounds, then prints {@code report} with the rounds run and the
-     * last round's compile share in percent.
-     */
-    private static void untilJitQuiet(WarmUpRound work, String report) throws Exception {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        for (int round = 1; ; round++) {
-            long jit0 = jit.getTotalCompilationTime();
-            long t0 = System.nanoTime();
-            work.run(round);
-            double share = (jit.getTotalCompilationTime() - jit0) / ((System.nanoTime() - t0) / 1e6);
-            if (share < JIT_QUIET || round == MAX_WARM_UP_JOBS) {
-                System.out.printf(Locale.ROOT, report, round, 100 * share);
-                return;
-            }
-        }
+                + "one%n", System.out::print);
     }
 
     /** Bytes the job engine's threads ({@code batchwise-job-*}) have allocated on the heap so far. */

@@ -113,7 +113,7 @@ public final class LoadGenerator implements AutoCloseable {
      */
     public LoadResult run(Load load, java.util.function.BooleanSupplier stop) throws Exception {
         List<EncodedBody> bodies = bodies(load);
-        MetricsScrape.RunRows before = MetricsScrape.runRows(client, url, load.model());
+        MetricsScrape.Runs before = MetricsScrape.runs(client, url, load.model());
         Recorder recorder = new Recorder(3_600_000_000L, 3);
         AtomicLong ok = new AtomicLong();
         AtomicLong shed = new AtomicLong();
@@ -187,10 +187,12 @@ public final class LoadGenerator implements AutoCloseable {
         }
         double seconds = Math.min(load.duration().toNanos(), Math.max(1, next - measureFrom)) / 1e9;
         Histogram h = recorder.getIntervalHistogram();
-        MetricsScrape.RunRows after = MetricsScrape.runRows(client, url, load.model());
-        double rowsPerRun = after.meanSince(before);
+        MetricsScrape.Runs after = MetricsScrape.runs(client, url, load.model());
+        double rowsPerRun = after.rows().meanSince(before.rows());
+        double runMs = 1e3 * after.seconds().meanSince(before.seconds());
         return new LoadResult(load.model(), load.rate(), seconds, sent, ok.get(), shed.get(), failed.get(),
-                ok.get() / seconds, ms(h, 50), ms(h, 99), ms(h, 99.9), rowsPerRun, maxLag / 1e6);
+                ok.get() / seconds, ms(h, 50), ms(h, 99), ms(h, 99.9), rowsPerRun, runMs,
+                maxLag / 1e6);
     }
 
     /** The uncounted lead-in of a run of {@code duration}. */

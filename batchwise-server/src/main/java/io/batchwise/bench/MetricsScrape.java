@@ -24,38 +24,44 @@ final class MetricsScrape {
         return JSON.readValue(res.body(), Map.class);
     }
 
-    /** Cumulative rows and runs of a model, from {@code batchwise_run_rows}. */
-    record RunRows(double sum, double count) {
-        /** Mean rows per run since an earlier reading. */
-        double meanSince(RunRows before) {
+    /** A histogram's cumulative sum and count for one model. */
+    record SumCount(double sum, double count) {
+        /** Mean per observation since an earlier reading. */
+        double meanSince(SumCount before) {
             double runs = count - before.count;
             return runs <= 0 ? 0 : (sum - before.sum) / runs;
         }
     }
 
-    static RunRows runRows(HttpClient client, String url, String model) {
-        double[] sc = sumAndCount(client, url, model);
-        return new RunRows(sc[0], sc[1]);
+    /** Rows and runs of a model ({@code batchwise_run_rows}) and its run time ({@code batchwise_run_seconds}). */
+    record Runs(SumCount rows, SumCount seconds) {
     }
 
+    static Runs runs(HttpClient client, String url, String model) {
+        double[] sc = sumAndCount(client, url, model);
+        return new Runs(new SumCount(sc[0], sc[1]), new SumCount(sc[2], sc[3]));
+    }
+
+    /** Sum and count of {@code batchwise_run_rows}, then of {@code batchwise_run_seconds}. */
     private static double[] sumAndCount(HttpClient client, String url, String model) {
-        double sum = 0;
-        double count = 0;
+        double[] out = new double[4];
         try {
             String text = client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             String label = "{model=\"" + model + "\"}";
+            String[] names = {"batchwise_run_rows_sum", "batchwise_run_rows_count", "batchwise_run_seconds_sum",
+                "batchwise_run_seconds_count"};
             for (String line : text.split("\n")) {
-                if (line.startsWith("batchwise_run_rows_sum" + label)) {
-                    sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                } else if (line.startsWith("batchwise_run_rows_count" + label)) {
-                    count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                for (int i = 0; i < names.length; i++) {
+                    if (line.startsWith(names[i] + label)) {
+                        out[i] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
                 }
             }
         } catch (Exception e) {
-            return new double[] {0, 0};
+            return new double[4];
         }
-        return new double[] {sum, count};
+        return out;
     }
 
 }

@@ -69,8 +69,8 @@ public final class PolicySweep {
      * stops the server and measures the ceiling again: the machine may drift during a sweep, so
      * {@link #ceiling()} is the higher of the two.
      */
-    public List<Outcome> run(List<Policy> policies, Path work, int intraOpThreads, double startRate) throws Exception {
-        Path models = repository(policies, work, intraOpThreads);
+    public List<Outcome> run(List<Policy> policies, Path work, int instances, int intraOpThreads, double startRate) throws Exception {
+        Path models = repository(policies, work, instances, intraOpThreads);
         String model = policies.get(0).modelName();
         RawCeiling before = ceiling(models, model);
         List<Outcome> out = new ArrayList<>();
@@ -104,8 +104,11 @@ public final class PolicySweep {
 
     private Outcome sweep(LoadGenerator gen, Policy policy, double startRate) throws Exception {
         List<LoadResult> probes = new ArrayList<>();
-        // Warm the JIT and the latency model first: the first policy measured must not pay for a cold JVM.
-        gen.run(load(policy, startRate, Duration.ofSeconds(4)));
+        // Warm the JIT and the latency model first: the first policy measured must not pay for a
+        // cold JVM, nor the first probe for the compilers still working beside it.
+        JitWarmUp.untilQuiet(round -> gen.run(load(policy, startRate, Duration.ofSeconds(4))),
+                "  " + policy.label() + " warm-up: %d round(s) of 4 s; the JIT compiled for %.0f%% of the last one",
+                progress);
         double pass = 0;
         LoadResult best = null;
         double fail = Double.NaN;
@@ -137,19 +140,36 @@ public final class PolicySweep {
     }
 
     private LoadResult probe(LoadGenerator gen, Policy policy, double rate, List<LoadResult> probes) throws Exception {
+        ThreadCpu cpu0 = ThreadCpu.read();
+        long t0 = System.nanoTime();
         LoadResult r = gen.run(load(policy, rate, probe));
+        double wall = (System.nanoTime() - t0) / 1e9;
+        ThreadCpu cpu1 = ThreadCpu.read();
         probes.add(r);
-        progress.accept(String.format("  %-14s rate %7.0f/s  p99 %8.2f ms  shed %5.2f%%  rows/run %6.1f  %s",
-                policy.label(), rate, r.p99Ms(), 100 * r.shedFraction(), r.meanRowsPerRun(),
+        progress.accept(String.format("  %-14s rate %7.0f/s  p99 %8.2f ms  shed %5.2f%%  rows/run %6.1f in %5.1f ms  %s",
+                policy.label(), rate, r.p99Ms(), 100 * r.shedFraction(), r.meanRowsPerRun(), r.meanRunMs(),
                 r.holds(p99LimitMs, maxShed) ? "holds" : "fails"));
+        progress.accept("      cores by thread: " + cores(cpu0.usageUntil(cpu1, 0.01 * wall), wall));
         return r;
+    }
+
+    /** Each thread group's CPU over a span as cores busy (1.0 = one core all the time), most first. */
+    static String cores(java.util.Map<String, ThreadCpu.Usage> usage, double wallSeconds) {
+        StringBuilder b = new StringBuilder();
+        double total = 0;
+        for (var e : usage.entrySet()) {
+            total += e.getValue().seconds();
+            b.append(String.format(Locale.ROOT, "%s %.2f (sys %.2f), ", e.getKey(), e.getValue().seconds() / wallSeconds,
+                    e.getValue().kernelSeconds() / wallSeconds));
+        }
+        return String.format(Locale.ROOT, "total %.2f: ", total / wallSeconds) + b;
     }
 
     private LoadGenerator.Load load(Policy policy, double rate, Duration duration) {
         return new LoadGenerator.Load(policy.modelName(), rate, duration, budget, rowsPerRequest, null, 42);
     }
 
-    private static Path repository(List<Policy> policies, Path work, int intraOpThreads) throws IOException {
+    private static Path repository(List<Policy> policies, Path work, int instances, int intraOpThreads) throws IOException {
         Path source = work.resolve("source");
         if (!Files.exists(source.resolve("scorer/1/model.onnx"))) {
             DemoModels.writeScorer(source);
@@ -167,7 +187,7 @@ public final class PolicySweep {
                 }
             }
             Files.writeString(dir.resolve("config.yaml"), "name: " + p.modelName() + "\n"
-                    + "max_batch_size: 128\ninstances: 1\nintra_op_threads: " + intraOpThreads + "\n"
+                    + "max_batch_size: 128\ninstances: " + instances + "\nintra_op_threads: " + intraOpThreads + "\n"
                     + "latency_target: 50ms\nbatching:\n" + p.batchingYaml()
                     + "queue:\n  max_rows: 4096\n  timeout_action: reject\n");
         }

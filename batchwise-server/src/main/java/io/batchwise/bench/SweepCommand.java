@@ -39,6 +39,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--rows-per-request", defaultValue = "1", description = "Rows per request (default ${DEFAULT-VALUE}).")
     int rows;
 
+    @Option(names = "--instances", defaultValue = "1", description = "Sessions per model (default ${DEFAULT-VALUE}).")
+    int instances;
+
     @Option(names = "--intra-op-threads", defaultValue = "2", description = "Threads per session (default ${DEFAULT-VALUE}).")
     int threads;
 
@@ -55,7 +58,7 @@ final class SweepCommand implements Callable<Integer> {
         PolicySweep sweep = new PolicySweep(Durations.parse("--probe", probe), limit, limit.toNanos() / 1e6, maxShed,
                 rows, System.out::println);
         List<PolicySweep.Outcome> results = sweep.run(policies.stream().map(PolicySweep.Policy::parse).toList(), dir,
-                threads, startRate);
+                instances, threads, startRate);
         System.out.printf("%nhighest rate with p99 <= %s and <= %.0f%% shed (rows/request %d):%n", p99, 100 * maxShed, rows);
         System.out.printf("%-14s %10s %10s %10s %12s %10s%n", "policy", "req/s", "rows/s", "p99 ms", "rows/run",
                 "/ceiling");

@@ -32,6 +32,8 @@ class LoadGeneratorIT {
             assertEquals(0, r.failed());
             assertTrue(r.p50Ms() > 0 && r.p50Ms() <= r.p99Ms() && r.p99Ms() <= r.p999Ms(), r.toString());
             assertTrue(r.meanRowsPerRun() >= 3, "rows per run " + r.meanRowsPerRun());
+            // Read from batchwise_run_seconds: a run of the tiny model takes well under a second.
+            assertTrue(r.meanRunMs() > 0 && r.meanRunMs() < 1000, "mean run " + r.meanRunMs() + " ms");
         }
     }
 
