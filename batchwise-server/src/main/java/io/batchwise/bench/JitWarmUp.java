@@ -13,9 +13,10 @@ import java.util.function.Consumer;
 final class JitWarmUp {
     /**
      * The JIT's share of a warm-up round below which the code is taken as compiled. At 10% the
-     * compilers still took 1-4% of a timed job's CPU (3-13 us per row against about 300).
+     * compilers still took 1-4% of a timed job's CPU (3-13 us per row against about 300); at 3%,
+     * `bench jobs`' first timed rounds still compiled for 100-250 ms of their 2 s.
      */
-    static final double QUIET = 0.03;
+    static final double QUIET = 0.01;
     /** Most rounds run, quiet or not. */
     static final int MAX_ROUNDS = 10;
 

@@ -35,8 +35,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -57,7 +60,10 @@ import picocli.CommandLine.Option;
  *       the same way; the median-run figure ({@code bench raw}'s) is printed beside it.</li>
  *   <li>Offline: a job file of random KServe lines through {@code batch run}'s engine and layout
  *       (JSON in, JSON out, checkpoints on), run untimed until the JIT is done with it and then timed from
- *       the first line to the last: rows/s and the share of the best sustained ceiling.</li>
+ *       the first line to the last, {@code --rounds} times, with the throughput layout's ceiling
+ *       measured again before the first round and after each: each round is held to the mean of
+ *       the two readings beside it (or the configured layout's, if higher), so the machine's drift
+ *       over a minute does not enter the ratio, and the median round is reported.</li>
  *   <li>Co-run ({@code --corun}): an in-process server, open-loop live requests at a share of the
  *       ceiling (Poisson, --rows-per-request rows each) for a while alone, then again with a batch running. It
  *       reports live p99 with and without the batch, and the bulk rows the scheduler ran during
@@ -68,6 +74,8 @@ import picocli.CommandLine.Option;
 @Command(name = "jobs", mixinStandardHelpOptions = true,
         description = "Batch job throughput vs the raw ONNX Runtime ceiling; with --corun, live p99 beside a job.")
 public final class JobBenchCommand implements Callable<Integer> {
+    private static final java.lang.management.CompilationMXBean JIT =
+            java.lang.management.ManagementFactory.getCompilationMXBean();
     private static final Pattern BULK_ROWS = Pattern.compile(
             "batchwise_rows_total\\{[^}]*model=\"([^\"]+)\"[^}]*class=\"bulk\"[^}]*} (\\d+)");
 
@@ -80,6 +88,10 @@ public final class JobBenchCommand implements Callable<Integer> {
 
     @Option(names = "--lines", defaultValue = "10000", description = "Lines of the offline job (default ${DEFAULT-VALUE}).")
     int lines;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Timed offline jobs, each between two ceiling readings (default ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--seconds", defaultValue = "3", description = "Measuring time of the ceiling (default ${DEFAULT-VALUE}).")
     double seconds;
@@ -118,8 +130,7 @@ public final class JobBenchCommand implements Callable<Integer> {
             int cores = Runtime.getRuntime().availableProcessors();
             RawCeiling configured;
             RawCeiling throughput;
-            double offline;
-            double offlineCpu;
+            Offline offline;
             try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), OnnxRuntime.create())) {
                 configured = RawCeiling.measure(load(registry), seconds, seed);
             }
@@ -134,25 +145,22 @@ public final class JobBenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "  throughput layout (%s, as batch run uses): %.0f rows/s sustained "
                         + "(%.0f by the median run)%n", throughput.layout(), throughput.sustained(), throughput.medianRun());
                 writeLines(input, m, lines);
-                offline = offline(registry, m, input, work.resolve("offline"));
-                offlineCpu = offlineCpuMicros;
+                offline = offline(registry, m, input, work.resolve("offline"), configured.sustained());
             }
-            double best = Math.max(configured.sustained(), throughput.sustained());
-            double medianRun = Math.max(configured.medianRun(), throughput.medianRun());
-            System.out.printf(Locale.ROOT, "offline job: %d lines at %.0f rows/s = %.0f%% of the best sustained ceiling "
-                    + "(%.0f%% of the best median-run figure)%n", lines, offline, 100 * offline / best,
-                    100 * offline / medianRun);
+            System.out.printf(Locale.ROOT, "offline job: %d lines, median of %d rounds: %.0f rows/s = %.0f%% of the best "
+                    + "sustained ceiling beside it (rounds: %s)%n", lines, rounds, offline.medianRate(),
+                    100 * offline.medianShare(), offline.shares());
             System.out.printf(Locale.ROOT, "CPU per row: %.0f us at the ceiling (throughput layout), %.0f us in the job "
-                    + "(JSON in and out, checkpoints) = %.0f%%%n", throughput.cpuMicrosPerRow(), offlineCpu,
-                    100 * throughput.cpuMicrosPerRow() / offlineCpu);
-            if (!offlineThreads.isEmpty()) {
-                System.out.printf(Locale.ROOT, "  per row, by thread (CPU, minor page faults): %s%n", offlineThreads);
+                    + "(JSON in and out, checkpoints) = %.0f%%%n", offline.ceilingCpuMicros(), offline.cpuMicros(),
+                    100 * offline.ceilingCpuMicros() / offline.cpuMicros());
+            if (!offline.threads().isEmpty()) {
+                System.out.printf(Locale.ROOT, "  per row, by thread (CPU, minor page faults): %s%n", offline.threads());
             }
             System.out.printf(Locale.ROOT, "  heap allocated by the job threads: %.1f KB per row%n",
-                    offlineAllocatedPerRow / 1024);
+                    offline.allocatedPerRow() / 1024);
             double ceiling = configured.sustained();
             if (corun) {
-                corun(repo, work.resolve("server"), input, ceiling, throughput.cpuMicrosPerRow());
+                corun(repo, work.resolve("server"), input, ceiling, offline.ceilingCpuMicros());
             }
             return 0;
         } finally {
@@ -170,11 +178,6 @@ public final class JobBenchCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("no demo model '" + name + "'; pass --models");
         }
     }
-
-    private double offlineCpuMicros;
-    private double offlineAllocatedPerRow;
-    /** The offline run's CPU per row by thread group, for the report. */
-    private String offlineThreads = "";
 
     private LoadedModel load(ModelRegistry registry) {
         LoadedModel m = registry.load(model);
@@ -236,8 +239,29 @@ public final class JobBenchCommand implements Callable<Integer> {
         w.write(frac, 1, 5);
     }
 
-    /** Rows/s of the offline engine, first line to last (validation excluded, reported apart). */
-    private double offline(ModelRegistry registry, LoadedModel m, Path input, Path state) throws Exception {
+    /**
+     * The timed offline rounds.
+     *
+     * @param medianRate       rows/s of the median round (by its share)
+     * @param medianShare      that round's rows/s over the ceiling beside it
+     * @param shares           every round's share, in order, for the report
+     * @param cpuMicros        process CPU per row over all rounds
+     * @param ceilingCpuMicros process CPU per row over the ceiling readings between them
+     * @param threads          CPU and faults per row by thread group over all rounds
+     * @param allocatedPerRow  heap bytes the job threads allocated per row over all rounds
+     */
+    private record Offline(double medianRate, double medianShare, String shares, double cpuMicros,
+                           double ceilingCpuMicros, String threads, double allocatedPerRow) {
+    }
+
+    /**
+     * Runs the offline engine untimed until the JIT is quiet, then {@link #rounds} timed jobs
+     * (first line to last; validation excluded, reported apart), each between two readings of the
+     * throughput layout's ceiling and held to their mean, or to {@code configuredCeiling} if that
+     * is higher: the best layout's sustained rate at the time the round ran.
+     */
+    private Offline offline(ModelRegistry registry, LoadedModel m, Path input, Path state, double configuredCeiling)
+            throws Exception {
         int inFlight = 8 * m.config().maxBatchSize() * m.config().instances();
         JobSettings settings = JobSettings.defaults().withMaxInFlightRows(inFlight).withMaxLinesPerBatch(Long.MAX_VALUE)
                 .withCpuThreads(Runtime.getRuntime().availableProcessors());
@@ -248,41 +272,95 @@ public final class JobBenchCommand implements Callable<Integer> {
                  InputStream in = Files.newInputStream(input)) {
                 StoredFile file = files.copyIn(in, FileStore.PURPOSE_BATCH, "in.jsonl");
                 // The same job, untimed, until the JIT has compiled the line path (it compiled for
-                // less than 3% of the last job's time): the timed run then measures the steady
-                // state a long job runs in, not this machine's compiler.
+                // less than 3% of the last round's time): the timed runs then measure the steady
+                // state a long job runs in, not this machine's compiler. Each round also reads the
+                // ceiling briefly, as the timed rounds do between jobs: run only then, its code
+                // changed the type profiles the job's compiled code rests on, and the first timed
+                // round spent 0.4-1 s recompiling.
                 JitWarmUp.untilQuiet(round -> {
-                    BatchJob warmUp = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
-                    engine.await(warmUp.id(), Duration.ofHours(1));
-                }, "warm-up: %d untimed job(s); the JIT compiled for %.0f%% of the last one's time%n",
-                        System.out::print);
-                long created = System.nanoTime();
-                BatchJob job = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
-                while (engine.get(job.id()).status() == BatchStatus.VALIDATING) {
-                    Thread.sleep(1);
+                    timedRound(engine, file, m);
+                    RawCeiling.measure(m, Math.min(1, seconds), seed);
+                }, "warm-up: %d untimed round(s) of a job and a ceiling reading; the JIT compiled for %.0f%% of the "
+                        + "last one's time%n", System.out::print);
+                Map<String, ThreadCpu.Usage> threads = new LinkedHashMap<>();
+                long rows = 0;
+                long cpu = 0;
+                long allocated = 0;
+                double ceilingRows = 0;
+                double ceilingCpu = 0;
+                RawCeiling before = RawCeiling.measure(m, seconds, seed);
+                double[][] byRound = new double[rounds][];
+                for (int r = 0; r < rounds; r++) {
+                    Round round = timedRound(engine, file, m);
+                    cpu += round.cpuNanos();
+                    allocated += round.allocated();
+                    round.threads().forEach((name, u) -> threads.merge(name, u, ThreadCpu.Usage::plus));
+                    rows += round.rows();
+                    RawCeiling after = RawCeiling.measure(m, seconds, seed + r + 1);
+                    ceilingRows += after.sustained() * seconds;
+                    ceilingCpu += after.cpuMicrosPerRow() * after.sustained() * seconds;
+                    double ceiling = Math.max(configuredCeiling, (before.sustained() + after.sustained()) / 2);
+                    byRound[r] = new double[] {round.rate() / ceiling, round.rate()};
+                    System.out.printf(Locale.ROOT, "offline round %d: validation %.2f s, run %.2f s (JIT %d ms), %.0f rows/s "
+                            + "between ceilings of %.0f and %.0f rows/s = %.0f%%%n", r + 1, round.validationSeconds(),
+                            round.runSeconds(), round.jitMillis(), round.rate(), before.sustained(), after.sustained(),
+                            100 * round.rate() / ceiling);
+                    before = after;
                 }
-                long start = System.nanoTime();
-                long cpu0 = RawCeiling.processCpuNanos();
-                ThreadCpu threads0 = ThreadCpu.read();
-                long allocated0 = jobThreadsAllocated();
-                job = engine.await(job.id(), Duration.ofHours(1));
-                long end = System.nanoTime();
-                ThreadCpu threads1 = ThreadCpu.read();
-                long rows = Math.max(1, job.counts().completed());
-                offlineAllocatedPerRow = (jobThreadsAllocated() - allocated0) / (double) rows;
-                offlineCpuMicros = (RawCeiling.processCpuNanos() - cpu0) / 1e3 / rows;
-                offlineThreads = threads0.usageUntil(threads1, 0.005).entrySet().stream()
+                long allRows = Math.max(1, rows);
+                String byThread = threads.entrySet().stream()
+                        .filter(e -> e.getValue().seconds() * 1e6 / allRows >= 0.5)
+                        .sorted(Comparator.comparing((Map.Entry<String, ThreadCpu.Usage> e) -> e.getValue().seconds())
+                                .reversed())
                         .map(e -> String.format(Locale.ROOT, "%s %.0f us (%.0f in the kernel), %.1f faults",
-                                e.getKey(), e.getValue().seconds() * 1e6 / rows,
-                                e.getValue().kernelSeconds() * 1e6 / rows, (double) e.getValue().faults() / rows))
+                                e.getKey(), e.getValue().seconds() * 1e6 / allRows,
+                                e.getValue().kernelSeconds() * 1e6 / allRows, (double) e.getValue().faults() / allRows))
                         .collect(Collectors.joining("; "));
-                if (job.status() != BatchStatus.COMPLETED || job.counts().failed() > 0) {
-                    throw new IllegalStateException("offline job ended " + job.status() + " " + job.counts());
-                }
-                System.out.printf(Locale.ROOT, "offline job: validation %.2f s, run %.2f s; %.1f rows per run "
-                        + "(warm-ups included)%n", (start - created) / 1e9, (end - start) / 1e9, runner.meanRowsPerRun());
-                return job.counts().completed() / ((end - start) / 1e9);
+                String shares = Arrays.stream(byRound).map(x -> String.format(Locale.ROOT, "%.0f%%", 100 * x[0]))
+                        .collect(Collectors.joining(", "));
+                double[][] sorted = byRound.clone();
+                Arrays.sort(sorted, Comparator.comparingDouble(x -> x[0]));
+                double[] median = sorted[(rounds - 1) / 2];
+                System.out.printf(Locale.ROOT, "offline job: %.1f rows per run (warm-ups included)%n",
+                        runner.meanRowsPerRun());
+                return new Offline(median[1], median[0], shares, cpu / 1e3 / allRows, ceilingCpu / ceilingRows,
+                        byThread, allocated / (double) allRows);
             }
         }
+    }
+
+    /** What one timed offline job measured; CPU, allocation and threads over its run only. */
+    private record Round(long rows, double rate, double validationSeconds, double runSeconds, long jitMillis,
+                         long cpuNanos, long allocated, Map<String, ThreadCpu.Usage> threads) {
+    }
+
+    /**
+     * Creates the job and times it from its first line to its last. The warm-up runs this very
+     * method, so that the measuring code is compiled before it is timed too.
+     */
+    private static Round timedRound(JobEngine engine, StoredFile file, LoadedModel m) throws Exception {
+        long created = System.nanoTime();
+        BatchJob job = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
+        while (engine.get(job.id()).status() == BatchStatus.VALIDATING) {
+            Thread.sleep(1);
+        }
+        long start = System.nanoTime();
+        long jit0 = JIT.getTotalCompilationTime();
+        long cpu0 = RawCeiling.processCpuNanos();
+        ThreadCpu threads0 = ThreadCpu.read();
+        long allocated0 = jobThreadsAllocated();
+        job = engine.await(job.id(), Duration.ofHours(1));
+        long end = System.nanoTime();
+        ThreadCpu threads1 = ThreadCpu.read();
+        long jitMillis = JIT.getTotalCompilationTime() - jit0;
+        long cpu = RawCeiling.processCpuNanos() - cpu0;
+        long allocated = jobThreadsAllocated() - allocated0;
+        if (job.status() != BatchStatus.COMPLETED || job.counts().failed() > 0) {
+            throw new IllegalStateException("offline job ended " + job.status() + " " + job.counts());
+        }
+        long rows = job.counts().completed();
+        return new Round(rows, rows / ((end - start) / 1e9), (start - created) / 1e9, (end - start) / 1e9, jitMillis,
+                cpu, allocated, threads0.usageUntil(threads1, 0));
     }
 
     private void corun(Path repo, Path data, Path input, double ceiling, double laneCpuMicrosPerRow) throws Exception {

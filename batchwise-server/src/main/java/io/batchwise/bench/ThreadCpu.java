@@ -32,6 +32,9 @@ final class ThreadCpu {
 
     /** What a group used over a span: CPU seconds, of which in the kernel, and minor page faults. */
     record Usage(double seconds, double kernelSeconds, long faults) {
+        Usage plus(Usage o) {
+            return new Usage(seconds + o.seconds, kernelSeconds + o.kernelSeconds, faults + o.faults);
+        }
     }
 
     private ThreadCpu(Map<String, Counters> groups) {
