@@ -2,28 +2,17 @@ package io.batchwise.bench;
 
 import io.batchwise.cli.BatchwiseServer;
 import io.batchwise.cli.ServerSettings;
-import io.batchwise.jobs.BatchJob;
 import io.batchwise.jobs.BatchStatus;
-import io.batchwise.jobs.FileStore;
-import io.batchwise.jobs.FullBatchRunner;
-import io.batchwise.jobs.JobEngine;
-import io.batchwise.jobs.JobSettings;
-import io.batchwise.jobs.JobStore;
-import io.batchwise.jobs.StoredFile;
 import io.batchwise.model.Durations;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.onnx.DemoModels;
-import io.batchwise.openai.KServeLines;
-import io.batchwise.openai.OpenAiRoutes;
 import io.batchwise.runtime.LoadedModel;
 import io.batchwise.runtime.ModelRegistry;
 import io.batchwise.runtime.OnnxRuntime;
 import io.batchwise.runtime.TensorSpec;
-import io.batchwise.schedule.Ticker;
 import io.batchwise.tensor.DataType;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,20 +20,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,8 +58,6 @@ import picocli.CommandLine.Option;
 @Command(name = "jobs", mixinStandardHelpOptions = true,
         description = "Batch job throughput vs the raw ONNX Runtime ceiling; with --corun, live p99 beside a job.")
 public final class JobBenchCommand implements Callable<Integer> {
-    private static final java.lang.management.CompilationMXBean JIT =
-            java.lang.management.ManagementFactory.getCompilationMXBean();
     private static final Pattern BULK_ROWS = Pattern.compile(
             "batchwise_rows_total\\{[^}]*model=\"([^\"]+)\"[^}]*class=\"bulk\"[^}]*} (\\d+)");
 
@@ -130,7 +112,7 @@ public final class JobBenchCommand implements Callable<Integer> {
             int cores = Runtime.getRuntime().availableProcessors();
             RawCeiling configured;
             RawCeiling throughput;
-            Offline offline;
+            OfflineRounds.Result offline;
             try (ModelRegistry registry = new ModelRegistry(new ModelRepository(repo), OnnxRuntime.create())) {
                 configured = RawCeiling.measure(load(registry), seconds, seed);
             }
@@ -145,16 +127,18 @@ public final class JobBenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "  throughput layout (%s, as batch run uses): %.0f rows/s sustained "
                         + "(%.0f by the median run)%n", throughput.layout(), throughput.sustained(), throughput.medianRun());
                 writeLines(input, m, lines);
-                offline = offline(registry, m, input, work.resolve("offline"), configured.sustained());
+                offline = new OfflineRounds(rounds, seconds, seed).run(registry, m, input, work.resolve("offline"),
+                        configured.sustained());
             }
-            System.out.printf(Locale.ROOT, "offline job: %d lines, median of %d rounds: %.0f rows/s = %.0f%% of the best "
-                    + "sustained ceiling beside it (rounds: %s)%n", lines, rounds, offline.medianRate(),
+            System.out.printf(Locale.ROOT, "offline job: %d lines, median of %d rounds: %.0f rows/s = %.0f%% of "
+                    + "the best sustained ceiling beside it (rounds: %s)%n", lines, rounds, offline.medianRate(),
                     100 * offline.medianShare(), offline.shares());
             System.out.printf(Locale.ROOT, "CPU per row: %.0f us at the ceiling (throughput layout), %.0f us in the job "
                     + "(JSON in and out, checkpoints) = %.0f%%%n", offline.ceilingCpuMicros(), offline.cpuMicros(),
                     100 * offline.ceilingCpuMicros() / offline.cpuMicros());
             if (!offline.threads().isEmpty()) {
-                System.out.printf(Locale.ROOT, "  per row, by thread (CPU, minor page faults): %s%n", offline.threads());
+                System.out.printf(Locale.ROOT, "  per row, by thread (CPU, minor page faults): %s%n",
+                        offline.threads());
             }
             System.out.printf(Locale.ROOT, "  heap allocated by the job threads: %.1f KB per row%n",
                     offline.allocatedPerRow() / 1024);
@@ -237,130 +221,6 @@ public final class JobBenchCommand implements Callable<Integer> {
         w.write('.');
         String frac = Long.toString(100_000 + scaled % 100_000);
         w.write(frac, 1, 5);
-    }
-
-    /**
-     * The timed offline rounds.
-     *
-     * @param medianRate       rows/s of the median round (by its share)
-     * @param medianShare      that round's rows/s over the ceiling beside it
-     * @param shares           every round's share, in order, for the report
-     * @param cpuMicros        process CPU per row over all rounds
-     * @param ceilingCpuMicros process CPU per row over the ceiling readings between them
-     * @param threads          CPU and faults per row by thread group over all rounds
-     * @param allocatedPerRow  heap bytes the job threads allocated per row over all rounds
-     */
-    private record Offline(double medianRate, double medianShare, String shares, double cpuMicros,
-                           double ceilingCpuMicros, String threads, double allocatedPerRow) {
-    }
-
-    /**
-     * Runs the offline engine untimed until the JIT is quiet, then {@link #rounds} timed jobs
-     * (first line to last; validation excluded, reported apart), each between two readings of the
-     * throughput layout's ceiling and held to their mean, or to {@code configuredCeiling} if that
-     * is higher: the best layout's sustained rate at the time the round ran.
-     */
-    private Offline offline(ModelRegistry registry, LoadedModel m, Path input, Path state, double configuredCeiling)
-            throws Exception {
-        int inFlight = 8 * m.config().maxBatchSize() * m.config().instances();
-        JobSettings settings = JobSettings.defaults().withMaxInFlightRows(inFlight).withMaxLinesPerBatch(Long.MAX_VALUE)
-                .withCpuThreads(Runtime.getRuntime().availableProcessors());
-        try (FullBatchRunner runner = new FullBatchRunner(registry); JobStore store = JobStore.open(state)) {
-            FileStore files = new FileStore(store, Clock.systemUTC());
-            try (JobEngine engine = new JobEngine(store, files, runner, List.of(new KServeLines(registry)),
-                    OpenAiRoutes.rowFailures(), Clock.systemUTC(), Ticker.systemTicker(), settings);
-                 InputStream in = Files.newInputStream(input)) {
-                StoredFile file = files.copyIn(in, FileStore.PURPOSE_BATCH, "in.jsonl");
-                // The same job, untimed, until the JIT has compiled the line path (it compiled for
-                // less than 3% of the last round's time): the timed runs then measure the steady
-                // state a long job runs in, not this machine's compiler. Each round also reads the
-                // ceiling briefly, as the timed rounds do between jobs: run only then, its code
-                // changed the type profiles the job's compiled code rests on, and the first timed
-                // round spent 0.4-1 s recompiling.
-                JitWarmUp.untilQuiet(round -> {
-                    timedRound(engine, file, m);
-                    RawCeiling.measure(m, Math.min(1, seconds), seed);
-                }, "warm-up: %d untimed round(s) of a job and a ceiling reading; the JIT compiled for %.0f%% of the "
-                        + "last one's time%n", System.out::print);
-                Map<String, ThreadCpu.Usage> threads = new LinkedHashMap<>();
-                long rows = 0;
-                long cpu = 0;
-                long allocated = 0;
-                double ceilingRows = 0;
-                double ceilingCpu = 0;
-                RawCeiling before = RawCeiling.measure(m, seconds, seed);
-                double[][] byRound = new double[rounds][];
-                for (int r = 0; r < rounds; r++) {
-                    Round round = timedRound(engine, file, m);
-                    cpu += round.cpuNanos();
-                    allocated += round.allocated();
-                    round.threads().forEach((name, u) -> threads.merge(name, u, ThreadCpu.Usage::plus));
-                    rows += round.rows();
-                    RawCeiling after = RawCeiling.measure(m, seconds, seed + r + 1);
-                    ceilingRows += after.sustained() * seconds;
-                    ceilingCpu += after.cpuMicrosPerRow() * after.sustained() * seconds;
-                    double ceiling = Math.max(configuredCeiling, (before.sustained() + after.sustained()) / 2);
-                    byRound[r] = new double[] {round.rate() / ceiling, round.rate()};
-                    System.out.printf(Locale.ROOT, "offline round %d: validation %.2f s, run %.2f s (JIT %d ms), %.0f rows/s "
-                            + "between ceilings of %.0f and %.0f rows/s = %.0f%%%n", r + 1, round.validationSeconds(),
-                            round.runSeconds(), round.jitMillis(), round.rate(), before.sustained(), after.sustained(),
-                            100 * round.rate() / ceiling);
-                    before = after;
-                }
-                long allRows = Math.max(1, rows);
-                String byThread = threads.entrySet().stream()
-                        .filter(e -> e.getValue().seconds() * 1e6 / allRows >= 0.5)
-                        .sorted(Comparator.comparing((Map.Entry<String, ThreadCpu.Usage> e) -> e.getValue().seconds())
-                                .reversed())
-                        .map(e -> String.format(Locale.ROOT, "%s %.0f us (%.0f in the kernel), %.1f faults",
-                                e.getKey(), e.getValue().seconds() * 1e6 / allRows,
-                                e.getValue().kernelSeconds() * 1e6 / allRows, (double) e.getValue().faults() / allRows))
-                        .collect(Collectors.joining("; "));
-                String shares = Arrays.stream(byRound).map(x -> String.format(Locale.ROOT, "%.0f%%", 100 * x[0]))
-                        .collect(Collectors.joining(", "));
-                double[][] sorted = byRound.clone();
-                Arrays.sort(sorted, Comparator.comparingDouble(x -> x[0]));
-                double[] median = sorted[(rounds - 1) / 2];
-                System.out.printf(Locale.ROOT, "offline job: %.1f rows per run (warm-ups included)%n",
-                        runner.meanRowsPerRun());
-                return new Offline(median[1], median[0], shares, cpu / 1e3 / allRows, ceilingCpu / ceilingRows,
-                        byThread, allocated / (double) allRows);
-            }
-        }
-    }
-
-    /** What one timed offline job measured; CPU, allocation and threads over its run only. */
-    private record Round(long rows, double rate, double validationSeconds, double runSeconds, long jitMillis,
-                         long cpuNanos, long allocated, Map<String, ThreadCpu.Usage> threads) {
-    }
-
-    /**
-     * Creates the job and times it from its first line to its last. The warm-up runs this very
-     * method, so that the measuring code is compiled before it is timed too.
-     */
-    private static Round timedRound(JobEngine engine, StoredFile file, LoadedModel m) throws Exception {
-        long created = System.nanoTime();
-        BatchJob job = engine.create(file.id(), "/v2/models/" + m.name() + "/infer", "24h", null);
-        while (engine.get(job.id()).status() == BatchStatus.VALIDATING) {
-            Thread.sleep(1);
-        }
-        long start = System.nanoTime();
-        long jit0 = JIT.getTotalCompilationTime();
-        long cpu0 = RawCeiling.processCpuNanos();
-        ThreadCpu threads0 = ThreadCpu.read();
-        long allocated0 = jobThreadsAllocated();
-        job = engine.await(job.id(), Duration.ofHours(1));
-        long end = System.nanoTime();
-        ThreadCpu threads1 = ThreadCpu.read();
-        long jitMillis = JIT.getTotalCompilationTime() - jit0;
-        long cpu = RawCeiling.processCpuNanos() - cpu0;
-        long allocated = jobThreadsAllocated() - allocated0;
-        if (job.status() != BatchStatus.COMPLETED || job.counts().failed() > 0) {
-            throw new IllegalStateException("offline job ended " + job.status() + " " + job.counts());
-        }
-        long rows = job.counts().completed();
-        return new Round(rows, rows / ((end - start) / 1e9), (start - created) / 1e9, (end - start) / 1e9, jitMillis,
-                cpu, allocated, threads0.usageUntil(threads1, 0));
     }
 
     private void corun(Path repo, Path data, Path input, double ceiling, double laneCpuMicrosPerRow) throws Exception {
@@ -449,15 +309,6 @@ public final class JobBenchCommand implements Callable<Integer> {
             }
         }, "co-run warm-up: %d round(s) of live traffic beside a batch; the JIT compiled for %.0f%% of the last "
                 + "one%n", System.out::print);
-    }
-
-    /** Bytes the job engine's threads ({@code batchwise-job-*}) have allocated on the heap so far. */
-    private static long jobThreadsAllocated() {
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        long[] ids = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("batchwise-job")).mapToLong(Thread::getId).toArray();
-        return java.util.Arrays.stream(mx.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
     }
 
     private static long bulkRows(BatchwiseServer server) {

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 import java.util.function.Consumer;
 
 /**
@@ -69,7 +71,8 @@ public final class PolicySweep {
      * stops the server and measures the ceiling again: the machine may drift during a sweep, so
      * {@link #ceiling()} is the higher of the two.
      */
-    public List<Outcome> run(List<Policy> policies, Path work, int instances, int intraOpThreads, double startRate) throws Exception {
+    public List<Outcome> run(List<Policy> policies, Path work, int instances, int intraOpThreads, double startRate)
+            throws Exception {
         Path models = repository(policies, work, instances, intraOpThreads);
         String model = policies.get(0).modelName();
         RawCeiling before = ceiling(models, model);
@@ -146,30 +149,31 @@ public final class PolicySweep {
         double wall = (System.nanoTime() - t0) / 1e9;
         ThreadCpu cpu1 = ThreadCpu.read();
         probes.add(r);
-        progress.accept(String.format("  %-14s rate %7.0f/s  p99 %8.2f ms  shed %5.2f%%  rows/run %6.1f in %5.1f ms  %s",
-                policy.label(), rate, r.p99Ms(), 100 * r.shedFraction(), r.meanRowsPerRun(), r.meanRunMs(),
+        progress.accept(String.format("  %-14s rate %7.0f/s  p99 %8.2f ms  shed %5.2f%%  rows/run %6.1f in %5.1f ms"
+                + "  %s", policy.label(), rate, r.p99Ms(), 100 * r.shedFraction(), r.meanRowsPerRun(), r.meanRunMs(),
                 r.holds(p99LimitMs, maxShed) ? "holds" : "fails"));
         progress.accept("      cores by thread: " + cores(cpu0.usageUntil(cpu1, 0.01 * wall), wall));
         return r;
     }
 
     /** Each thread group's CPU over a span as cores busy (1.0 = one core all the time), most first. */
-    static String cores(java.util.Map<String, ThreadCpu.Usage> usage, double wallSeconds) {
-        StringBuilder b = new StringBuilder();
+    static String cores(Map<String, ThreadCpu.Usage> usage, double wallSeconds) {
+        StringJoiner groups = new StringJoiner(", ");
         double total = 0;
-        for (var e : usage.entrySet()) {
+        for (Map.Entry<String, ThreadCpu.Usage> e : usage.entrySet()) {
             total += e.getValue().seconds();
-            b.append(String.format(Locale.ROOT, "%s %.2f (sys %.2f), ", e.getKey(), e.getValue().seconds() / wallSeconds,
-                    e.getValue().kernelSeconds() / wallSeconds));
+            groups.add(String.format(Locale.ROOT, "%s %.2f (sys %.2f)", e.getKey(),
+                    e.getValue().seconds() / wallSeconds, e.getValue().kernelSeconds() / wallSeconds));
         }
-        return String.format(Locale.ROOT, "total %.2f: ", total / wallSeconds) + b;
+        return String.format(Locale.ROOT, "total %.2f: ", total / wallSeconds) + groups;
     }
 
     private LoadGenerator.Load load(Policy policy, double rate, Duration duration) {
         return new LoadGenerator.Load(policy.modelName(), rate, duration, budget, rowsPerRequest, null, 42);
     }
 
-    private static Path repository(List<Policy> policies, Path work, int instances, int intraOpThreads) throws IOException {
+    private static Path repository(List<Policy> policies, Path work, int instances, int intraOpThreads)
+            throws IOException {
         Path source = work.resolve("source");
         if (!Files.exists(source.resolve("scorer/1/model.onnx"))) {
             DemoModels.writeScorer(source);
