@@ -49,6 +49,7 @@ public final class LatencyModel {
     private int recentNext;
     /** {@link #points()} as of the last observation; null once a new one arrives. */
     private List<double[]> cached;
+    /** {@link #efficientSize()} as of the last observation; 0 once a new one arrives. */
     private int efficient;
 
     public LatencyModel(int maxRows) {
@@ -81,6 +82,7 @@ public final class LatencyModel {
         recentNext = (recentNext + 1) % RING;
         recentCount = Math.min(RING, recentCount + 1);
         cached = null;
+        efficient = 0;
     }
 
     /**
@@ -144,10 +146,9 @@ public final class LatencyModel {
      * planned on the cautious estimate.
      */
     public synchronized int efficientSize() {
-        if (efficient > 0 && cached != null) {
+        if (efficient > 0) {
             return efficient;
         }
-        points();
         List<double[]> fresh = shape(true);
         // Sizes past the largest fresh class are extrapolated, which cannot show them slower per
         // row: the curve is still rising there, so the batch may grow to the largest.
@@ -204,7 +205,6 @@ public final class LatencyModel {
     private List<double[]> points() {
         if (cached == null) {
             cached = computePoints();
-            efficient = 0;
         }
         return cached;
     }
