@@ -139,9 +139,7 @@ class LatencyModelTest {
         }
         assertEquals(32, model.efficientSize());
         // Then only 16- and 32-row runs, as the cap allows: the large classes are not measured again.
-        for (int i = 0; i < LatencyModel.STALE_RUNS; i++) {
-            model.observe(i % 2 == 0 ? 16 : 32, (i % 2 == 0 ? 4 : 7) * MS);
-        }
+        observeSmallRuns(LatencyModel.STALE_RUNS);
         assertFalse(model.stale(32));
         assertTrue(model.stale(64) && model.stale(128));
 
@@ -157,9 +155,7 @@ class LatencyModelTest {
             model.observe(32, 7 * MS);
             model.observe(128, 60 * MS);
         }
-        for (int i = 0; i < LatencyModel.STALE_RUNS; i++) {
-            model.observe(i % 2 == 0 ? 16 : 32, (i % 2 == 0 ? 4 : 7) * MS);
-        }
+        observeSmallRuns(LatencyModel.STALE_RUNS);
         assertEquals(128, model.efficientSize());
 
         model.observe(128, 60 * MS);
@@ -180,5 +176,12 @@ class LatencyModelTest {
 
         // One fresh point says nothing about larger sizes: a load that grows must be let batch.
         assertEquals(128, model.efficientSize());
+    }
+
+    /** {@code runs} runs alternating 16 rows in 4 ms and 32 rows in 7 ms. */
+    private void observeSmallRuns(int runs) {
+        for (int i = 0; i < runs; i++) {
+            model.observe(i % 2 == 0 ? 16 : 32, (i % 2 == 0 ? 4 : 7) * MS);
+        }
     }
 }
