@@ -60,8 +60,8 @@ final class OfflineRounds {
      * @param threads          CPU and faults per row by thread group over all rounds
      * @param allocatedPerRow  heap bytes the job threads allocated per row over all rounds
      */
-    record Result(double medianRate, double medianShare, String shares, double cpuMicros,
-                           double ceilingCpuMicros, String threads, double allocatedPerRow) {
+    record Result(double medianRate, double medianShare, String shares, double cpuMicros, double ceilingCpuMicros,
+                  String threads, double allocatedPerRow) {
     }
 
     /**
@@ -82,7 +82,7 @@ final class OfflineRounds {
                  InputStream in = Files.newInputStream(input)) {
                 StoredFile file = files.copyIn(in, FileStore.PURPOSE_BATCH, "in.jsonl");
                 // The same job, untimed, until the JIT has compiled the line path (it compiled for
-                // less than 3% of the last round's time): the timed runs then measure the steady
+                // less than JitWarmUp.QUIET of the last round's time): the timed runs then measure the steady
                 // state a long job runs in, not this machine's compiler. Each round also reads the
                 // ceiling briefly, as the timed rounds do between jobs: run only then, its code
                 // changed the type profiles the job's compiled code rests on, and the first timed
@@ -175,10 +175,9 @@ final class OfflineRounds {
 
     /** Bytes the job engine's threads ({@code batchwise-job-*}) have allocated on the heap so far. */
     private static long jobThreadsAllocated() {
-        com.sun.management.ThreadMXBean mx =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] ids = Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("batchwise-job")).mapToLong(Thread::getId).toArray();
-        return java.util.Arrays.stream(mx.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
+        return Arrays.stream(mx.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
     }
 }
