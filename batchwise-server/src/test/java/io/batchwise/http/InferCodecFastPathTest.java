@@ -138,6 +138,21 @@ class InferCodecFastPathTest {
         assertSameOnBothPaths(body);
     }
 
+    /**
+     * A defect in the middle of a long run of one-digit tokens (read by the fast path's tightest
+     * loop on both sides of it) is read or rejected exactly as the token reader does it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"0.5,,0.5", "0.5,]", "0.5 ,0.5", "0.5, 0.5", "0.5.5", "-.5", "1.e5", "1.5e5", "-0.0000000",
+        "1.6777216", "1.6777217", "-1.6777217", "9.12345678", "0.1234567", "-9.1234567", "12.5", "-", "0.5\n", "0.5}"})
+    void decodeRequest_defectAmidOneDigitTokens_sameOnBothPaths(String defect) {
+        String run = String.join(",", Collections.nCopies(40, "-0.25000"));
+        String data = "[" + run + "," + defect.replace("\\n", "\n") + "," + run + "]";
+        int count = data.split(",").length;
+        assertSameOnBothPaths(input("FP32", "[" + count + "]", data));
+        assertSameOnBothPaths(input("FP32", "[" + (count + 1) + "]", data));
+    }
+
     @Test
     void decodeRequest_integerMinusZeroInAFloatTensor_isPlusZeroAsBefore() {
         String body = input("FP32", "[3]", "[-0, -0.0, 0]");
