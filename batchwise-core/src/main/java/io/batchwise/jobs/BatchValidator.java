@@ -51,10 +51,10 @@ final class BatchValidator {
                 lines++;
                 BatchError error = null;
                 try {
-                    InputLine request = InputLine.parse(line, endpoint);
-                    if (!ids.add(request.customId())) {
+                    String customId = InputLine.check(line, endpoint);
+                    if (!ids.add(customId)) {
                         error = new BatchError("duplicate_custom_id", "line " + line.number() + ": custom_id '"
-                                + request.customId() + "' is used by an earlier line; each must be unique",
+                                + customId + "' is used by an earlier line; each must be unique",
                                 "custom_id", (int) line.number());
                     }
                 } catch (InputLine.Invalid e) {

@@ -82,6 +82,53 @@ final class ByteSearch {
         return end;
     }
 
+    /**
+     * The index of the first {@code "}, {@code \}, or control character (below 0x20) at or after
+     * {@code from}, or {@code end}: where a JSON string ends or needs a closer look.
+     */
+    static int quoteBackslashOrControl(byte[] b, int from, int end) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long w = (long) LONGS.get(b, i);
+            long found = equal(w, '"') | equal(w, '\\') | ((w - CASE) & ~w & HIGHS);
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            byte c = b[i];
+            if (c == '"' || c == '\\' || (c >= 0 && c < 0x20)) {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    /** The index of the first byte at or after {@code from} that is not an ASCII digit, or {@code end}. */
+    static int skipDigits(byte[] b, int from, int end) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            int run = digitRun((long) LONGS.get(b, i));
+            if (run < Long.BYTES) {
+                return i + run;
+            }
+        }
+        for (; i < end && b[i] >= '0' && b[i] <= '9'; i++) {
+            // digits
+        }
+        return i;
+    }
+
+    /**
+     * How many of the low bytes of {@code w} are ASCII digits before the first that is not (0 to
+     * 8): a digit's high nibble is 3 and its low nibble stays below 16 when 6 is added.
+     */
+    static int digitRun(long w) {
+        long notDigits = ((w & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L)
+                | (((w + 0x0606060606060606L) & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L);
+        return Long.numberOfTrailingZeros(notDigits) >>> 3;
+    }
+
     /** True when {@code b[from, end)} is all ASCII (no byte has its high bit set). */
     static boolean ascii(byte[] b, int from, int end) {
         int i = from;

@@ -151,13 +151,35 @@ public record InputLine(String customId, String method, String url, byte[] body)
             InputLine whole = parse(l, endpoint);
             return new InPlace(whole.customId(), whole.url(), whole.body(), 0, whole.body().length);
         }
+        InputLine head = head(l, body, endpoint);
+        return new InPlace(head.customId(), head.url(), b, body[0], body[1]);
+    }
+
+    /** {@link #check(LineReader.Line, String)} for a line given as its bytes, as the Spark job reads them. */
+    public static String check(byte[] bytes, boolean utf8, long number, String endpoint) throws Invalid {
+        return check(new LineReader.Line(bytes, utf8, number, -1), endpoint);
+    }
+
+    /**
+     * Checks a line as {@link #parse} does, with the same errors, and returns its custom id. A
+     * line that {@link JsonCheck} finds certainly well-formed has only its fields outside the
+     * body parsed; any other is parsed whole. Validation thus reads a large body's numbers eight
+     * bytes at a time rather than token by token.
+     */
+    static String check(LineReader.Line l, String endpoint) throws Invalid {
+        int[] body = l.utf8() ? JsonCheck.bodyOfWellFormed(l.bytes()) : null;
+        return (body == null ? parse(l, endpoint) : head(l, body, endpoint)).customId();
+    }
+
+    /** {@link #parse} of the line with its body {@code [body[0], body[1])} replaced by {@code {}}. */
+    private static InputLine head(LineReader.Line l, int[] body, String endpoint) throws Invalid {
+        byte[] b = l.bytes();
         byte[] rest = new byte[b.length - (body[1] - body[0]) + 2];
         System.arraycopy(b, 0, rest, 0, body[0]);
         rest[body[0]] = '{';
         rest[body[0] + 1] = '}';
         System.arraycopy(b, body[1], rest, body[0] + 2, b.length - body[1]);
-        InputLine head = parse(new LineReader.Line(rest, true, l.number(), l.end()), endpoint);
-        return new InPlace(head.customId(), head.url(), b, body[0], body[1]);
+        return parse(new LineReader.Line(rest, true, l.number(), l.end()), endpoint);
     }
 
     private static final byte[] BODY_KEY = {'b', 'o', 'd', 'y'};

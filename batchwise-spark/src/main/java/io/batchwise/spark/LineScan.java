@@ -59,7 +59,7 @@ final class LineScan implements Iterator<Tuple2<String, long[]>> {
             }
             requests++;
             try {
-                next = new Tuple2<>(InputLine.parse(line, LineScorer.utf8(line), physical, endpoint).customId(),
+                next = new Tuple2<>(InputLine.check(line, LineScorer.utf8(line), physical, endpoint),
                         new long[] {1, partition, physical});
             } catch (InputLine.Invalid e) {
                 if (invalid.size() < KEPT_INVALID) {
