@@ -133,6 +133,8 @@ public final class JobBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "offline job: %d lines, median of %d rounds: %.0f rows/s = %.0f%% of "
                     + "the best sustained ceiling beside it (rounds: %s)%n", lines, rounds, offline.medianRate(),
                     100 * offline.medianShare(), offline.shares());
+            System.out.printf(Locale.ROOT, "  from the job's creation (validation included): %.0f rows/s = %.0f%% of that "
+                    + "ceiling (median round)%n", offline.validatedRate(), 100 * offline.validatedShare());
             System.out.printf(Locale.ROOT, "CPU per row: %.0f us at the ceiling (throughput layout), %.0f us in the job "
                     + "(JSON in and out, checkpoints) = %.0f%%%n", offline.ceilingCpuMicros(), offline.cpuMicros(),
                     100 * offline.ceilingCpuMicros() / offline.cpuMicros());

@@ -59,9 +59,11 @@ final class OfflineRounds {
      * @param ceilingCpuMicros process CPU per row over the ceiling readings between them
      * @param threads          CPU and faults per row by thread group over all rounds
      * @param allocatedPerRow  heap bytes the job threads allocated per row over all rounds
+     * @param validatedRate    rows/s from the job's creation (validation included), of the median round by that share
+     * @param validatedShare   that round's rows/s from creation over the ceiling beside it
      */
     record Result(double medianRate, double medianShare, String shares, double cpuMicros, double ceilingCpuMicros,
-                  String threads, double allocatedPerRow) {
+                  String threads, double allocatedPerRow, double validatedRate, double validatedShare) {
     }
 
     /**
@@ -110,7 +112,8 @@ final class OfflineRounds {
                     ceilingRows += after.sustained() * seconds;
                     ceilingCpu += after.cpuMicrosPerRow() * after.sustained() * seconds;
                     double ceiling = Math.max(configuredCeiling, (before.sustained() + after.sustained()) / 2);
-                    byRound[r] = new double[] {round.rate() / ceiling, round.rate()};
+                    double validated = round.rows() / (round.validationSeconds() + round.runSeconds());
+                    byRound[r] = new double[] {round.rate() / ceiling, round.rate(), validated / ceiling, validated};
                     System.out.printf(Locale.ROOT, "offline round %d: validation %.2f s, run %.2f s (JIT %d ms), "
                             + "%.0f rows/s between ceilings of %.0f and %.0f rows/s = %.0f%%%n", r + 1,
                             round.validationSeconds(), round.runSeconds(), round.jitMillis(), round.rate(),
@@ -131,10 +134,12 @@ final class OfflineRounds {
                 double[][] sorted = byRound.clone();
                 Arrays.sort(sorted, Comparator.comparingDouble(x -> x[0]));
                 double[] median = sorted[(rounds - 1) / 2];
+                Arrays.sort(sorted, Comparator.comparingDouble(x -> x[2]));
+                double[] validated = sorted[(rounds - 1) / 2];
                 System.out.printf(Locale.ROOT, "offline job: %.1f rows per run (warm-ups included)%n",
                         runner.meanRowsPerRun());
                 return new Result(median[1], median[0], shares, cpu / 1e3 / allRows, ceilingCpu / ceilingRows,
-                        byThread, allocated / (double) allRows);
+                        byThread, allocated / (double) allRows, validated[3], validated[2]);
             }
         }
     }
