@@ -22,6 +22,21 @@ interface BatchPolicy {
 
     Decision decide(Bucket bucket, LatencyModel latency, long now);
 
+    /**
+     * The share of a live request's budget held back for the tail: bulk rows may top a run up
+     * only within the rest.
+     */
+    default double reserve(ServiceClass cls) {
+        return TailReserve.INITIAL;
+    }
+
+    /**
+     * A live request left the scheduler, {@code used} nanoseconds after its arrival with a budget
+     * of {@code budget}: it succeeded, or it expired.
+     */
+    default void finished(ServiceClass cls, long used, long budget) {
+    }
+
     /** The policy a model's config names. */
     static BatchPolicy of(ModelConfig config) {
         BatchingConfig b = config.batching();

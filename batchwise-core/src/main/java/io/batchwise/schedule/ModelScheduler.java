@@ -268,8 +268,8 @@ final class ModelScheduler {
             // Bulk may top the run up only within the part of the earliest budget that is not held
             // in reserve for the tail, as the slo policy plans its own waiting.
             Pending earliestLive = bucket.firstLive();
-            long earliest = earliestLive.deadline
-                    - (long) (SloPolicy.RESERVE * (earliestLive.deadline - earliestLive.arrival));
+            long budget = earliestLive.deadline - earliestLive.arrival;
+            long earliest = earliestLive.deadline - (long) (policy.reserve(earliestLive.serviceClass) * budget);
             if (policy instanceof NoBatching) {
                 Pending first = bucket.firstLive();
                 java.util.Queue<Pending> queue = first.serviceClass == ServiceClass.INTERACTIVE ? bucket.interactive
@@ -412,6 +412,7 @@ final class ModelScheduler {
                     b.liveRows -= left;
                     liveRows -= left;
                     p.taken = p.rows;
+                    policy.finished(p.serviceClass, now - p.arrival, p.deadline - p.arrival);
                     finish(p, Outcome.EXPIRED, new DeadlineExceeded("request to model '" + model
                             + "' expired in the queue after " + (now - p.arrival) / 1_000_000 + " ms", 1), now);
                 }
@@ -509,6 +510,9 @@ final class ModelScheduler {
         try {
             InferenceResponse res = new InferenceResponse(p.request.id(), model, version, p.assemble());
             p.finished = true;
+            if (p.serviceClass != ServiceClass.BULK) {
+                policy.finished(p.serviceClass, now - p.arrival, p.deadline - p.arrival);
+            }
             listener.onRequestDone(model, p.serviceClass, Outcome.SUCCESS, (int) p.rows, p.lastRunStart - p.arrival,
                     p.computeNanos, now - p.arrival, now <= p.deadline);
             completions.add(() -> p.future.complete(res));

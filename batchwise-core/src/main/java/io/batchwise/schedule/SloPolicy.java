@@ -11,7 +11,7 @@ package io.batchwise.schedule;
  *       which t(n) grows as fast as n ({@link LatencyModel#efficientSize()}): waiting for a larger
  *       run would add latency and no rows per second.</li>
  *   <li>Otherwise estimate the latest moment a run can start and still finish by d (less a
- *       reserve of 30% of the request's budget and 1 ms, for the tail beyond p90 and the response):
+ *       reserve of part of the request's budget and 1 ms, for the tail beyond p90 and the response):
  *       {@code latest = d - t(n')}, where n' is n plus the rows the arrival rate λ is expected
  *       to add until then, and t is the learned p90 service time ({@link LatencyModel}).
  *       If {@code latest <= now}, run now ("deadline").</li>
@@ -23,7 +23,9 @@ package io.batchwise.schedule;
  *       batch; any arrival, completion or that time triggers a new decision.</li>
  * </ol>
  * The quantile makes the plan tail-aware; the online t(n) and λ make it follow the machine and
- * the traffic. Deferred rows have far deadlines, so they naturally wait for larger batches.
+ * the traffic. The reserve follows the tail too: from 30% of the budget it grows, and shrinks
+ * back, so that no more than about 1% of requests finish in the last tenth of their budget
+ * ({@link TailReserve}). Deferred rows have far deadlines, so they naturally wait for larger batches.
  *
  * <h2>References</h2>
  * Clipper (Crankshaw et al., NSDI 2017) adapts the batch size with AIMD against a latency SLO;
@@ -37,17 +39,33 @@ package io.batchwise.schedule;
 final class SloPolicy implements BatchPolicy {
     /** Margin for dispatch overhead and timer slack. */
     private static final long GUARD_NANOS = 1_000_000;
-    /**
-     * Share of a request's budget kept in reserve for what the p90 does not cover (the slowest
-     * tenth of runs, response encoding, the network): waiting may use the rest.
-     */
-    static final double RESERVE = 0.3;
     private static final long TIMER_SLACK_NANOS = 200_000;
     private static final double SILENT_GAPS = 3;
     private final int maxRows;
+    /**
+     * Per live class, the share of a request's budget kept in reserve for what the p90 does not
+     * cover (the slowest tenth of runs, pauses, response encoding, the network): waiting may use
+     * the rest. It follows the late requests the scheduler sees ({@link TailReserve}).
+     */
+    private final TailReserve interactive = new TailReserve();
+    private final TailReserve deferred = new TailReserve();
 
     SloPolicy(int maxRows) {
         this.maxRows = maxRows;
+    }
+
+    private TailReserve tail(ServiceClass cls) {
+        return cls == ServiceClass.DEFERRED ? deferred : interactive;
+    }
+
+    @Override
+    public double reserve(ServiceClass cls) {
+        return tail(cls).share();
+    }
+
+    @Override
+    public void finished(ServiceClass cls, long used, long budget) {
+        tail(cls).observe(used, budget);
     }
 
     @Override
@@ -59,7 +77,8 @@ final class SloPolicy implements BatchPolicy {
         }
         int n = (int) queued;
         Pending first = bucket.firstLive();
-        long deadline = first.deadline - GUARD_NANOS - (long) (RESERVE * (first.deadline - first.arrival));
+        long deadline = first.deadline - GUARD_NANOS
+                - (long) (reserve(first.serviceClass) * (first.deadline - first.arrival));
         double perNano = bucket.rate.perSecond(now) / 1e9;
         long slack = deadline - now;
         int expected = (int) Math.min(target, n + Math.floor(perNano * Math.max(0, slack - latency.predict(n))));

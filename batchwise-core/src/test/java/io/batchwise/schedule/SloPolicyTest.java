@@ -62,6 +62,36 @@ class SloPolicyTest {
         assertEquals(128, batches.get(0).rows);
     }
 
+    /**
+     * Requests that finished in the last tenth of their budget make the policy keep more of the
+     * next budgets in reserve, so it plans to start earlier than after the same runs in time.
+     */
+    @Test
+    void poll_afterRequestsFinishedLate_plansToStartEarlier() {
+        Fixture late = Fixture.config(Policy.SLO).maxBatchSize(128).fixture().seedLatency(2 * MS, 50 * US);
+        Fixture inTime = Fixture.config(Policy.SLO).maxBatchSize(128).fixture().seedLatency(2 * MS, 50 * US);
+        for (int k = 0; k < 20; k++) {
+            long t = k * 500 * MS;
+            late.live(1, 40 * MS, t);
+            inTime.live(1, 100 * MS, t);
+            for (Fixture f : List.of(late, inTime)) {
+                List<Batch> batches = f.poll(t);
+                assertEquals(1, batches.size());
+                f.execute(batches.get(0), t + 36 * MS, t + 38 * MS); // a 2 ms run that started late
+            }
+        }
+        long now = 30_000 * MS;
+        late.live(100, 40 * MS, now);
+        inTime.live(100, 40 * MS, now);
+
+        assertTrue(late.poll(now).isEmpty());
+        assertTrue(inTime.poll(now).isEmpty());
+
+        long lateWait = late.scheduler.wakeAt() - now;
+        long inTimeWait = inTime.scheduler.wakeAt() - now;
+        assertTrue(lateWait + 5 * MS < inTimeWait, "waits " + lateWait + " and " + inTimeWait);
+    }
+
     @Test
     void poll_whenLargerRunsAreSlowerPerRow_dispatchesAtTheEfficientSize() {
         Fixture scorerLike = Fixture.config(Policy.SLO).maxBatchSize(128).fixture();
