@@ -48,6 +48,8 @@ public final class PolicySweep {
     public record Outcome(Policy policy, double bestRate, LoadResult best, List<LoadResult> probes) {
     }
 
+    /** Requests a probe sends at least, so that its p99 rests on more than one or two of them. */
+    static final int MIN_PROBE_REQUESTS = 1_000;
     private final Duration probe;
     private final Duration budget;
     private final double p99LimitMs;
@@ -145,7 +147,7 @@ public final class PolicySweep {
     private LoadResult probe(LoadGenerator gen, Policy policy, double rate, List<LoadResult> probes) throws Exception {
         ThreadCpu cpu0 = ThreadCpu.read();
         long t0 = System.nanoTime();
-        LoadResult r = gen.run(load(policy, rate, probe));
+        LoadResult r = gen.run(load(policy, rate, probeDuration(probe, rate)));
         double wall = (System.nanoTime() - t0) / 1e9;
         ThreadCpu cpu1 = ThreadCpu.read();
         probes.add(r);
@@ -154,6 +156,17 @@ public final class PolicySweep {
                 r.holds(p99LimitMs, maxShed) ? "holds" : "fails"));
         progress.accept("      cores by thread: " + cores(cpu0.usageUntil(cpu1, 0.01 * wall), wall));
         return r;
+    }
+
+    /**
+     * How long a probe at {@code rate} runs: {@code probe}, or longer at low rates, until it has
+     * sent {@link #MIN_PROBE_REQUESTS}. A p99 over 150 requests (3 s at 50/s) is its second
+     * slowest request, and one pause then failed a whole policy's first probe; over 1,000 it rests
+     * on the ten slowest.
+     */
+    static Duration probeDuration(Duration probe, double rate) {
+        long needed = (long) Math.ceil(MIN_PROBE_REQUESTS / rate * 1000);
+        return needed > probe.toMillis() ? Duration.ofMillis(needed) : probe;
     }
 
     /** Each thread group's CPU over a span as cores busy (1.0 = one core all the time), most first. */

@@ -30,7 +30,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--max-shed", defaultValue = "0.01", description = "Largest shed fraction (default ${DEFAULT-VALUE}).")
     double maxShed;
 
-    @Option(names = "--probe", defaultValue = "5s", description = "Duration of each probe (default ${DEFAULT-VALUE}).")
+    @Option(names = "--probe", defaultValue = "5s", description = "Duration of each probe, longer at low rates until it"
+            + " has sent 1,000 requests (default ${DEFAULT-VALUE}).")
     String probe;
 
     @Option(names = "--start-rate", defaultValue = "100", description = "First rate tried, req/s (default ${DEFAULT-VALUE}).")
