@@ -16,9 +16,10 @@ import java.util.Arrays;
  * parses the line with Jackson, which accepts it or names its error. A null therefore never
  * changes a line's outcome, only what it costs to reach it.
  *
- * <p>Numbers are checked with {@link ByteSearch#digitRun} eight bytes at a time, strings skip to
- * their next quote, backslash or control character the same way: a row of 1,024 floats is
- * mostly digit runs.
+ * <p>A row of 1,024 floats is nearly all numbers, so a run of numbers in an array is checked in
+ * one tight loop ({@link #numberRun}); other numbers skip their digits eight bytes at a time
+ * ({@link ByteSearch#skipDigits}), and strings skip to their next quote, backslash or control
+ * character the same way.
  */
 final class JsonCheck {
     /** Deeper nesting is left to the parser (its own limit is far higher). */
@@ -26,11 +27,11 @@ final class JsonCheck {
     /** Keys of the open objects compared for duplicates; more are left to the parser. */
     private static final int MAX_KEYS = 256;
     private static final int MAX_NUMBER = 100;
-    /** Bytes a short number's reads may reach past its start. */
-    private static final int SHORT_WINDOW = 16;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int MAX_KEY = 1_000;
     private static final int MAX_STRING = 1 << 20;
+    /** Bytes the reads of a number in {@link #numberRun} may reach past its start. */
+    private static final int SHORT_WINDOW = 16;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] BODY = {'b', 'o', 'd', 'y'};
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
