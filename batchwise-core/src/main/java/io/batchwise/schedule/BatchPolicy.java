@@ -30,6 +30,11 @@ interface BatchPolicy {
         return TailReserve.INITIAL;
     }
 
+    /** {@code p}'s deadline less the reserve of its budget: when its run should have ended. */
+    default long reservedDeadline(Pending p) {
+        return p.deadline - (long) (reserve(p.serviceClass) * (p.deadline - p.arrival));
+    }
+
     /**
      * A live request left the scheduler, {@code used} nanoseconds after its arrival with a budget
      * of {@code budget}: it succeeded, or it expired.

@@ -267,9 +267,7 @@ final class ModelScheduler {
             Batch batch = new Batch(instance, bucket.key, d.reason());
             // Bulk may top the run up only within the part of the earliest budget that is not held
             // in reserve for the tail, as the slo policy plans its own waiting.
-            Pending earliestLive = bucket.firstLive();
-            long budget = earliestLive.deadline - earliestLive.arrival;
-            long earliest = earliestLive.deadline - (long) (policy.reserve(earliestLive.serviceClass) * budget);
+            long earliest = policy.reservedDeadline(bucket.firstLive());
             if (policy instanceof NoBatching) {
                 Pending first = bucket.firstLive();
                 java.util.Queue<Pending> queue = first.serviceClass == ServiceClass.INTERACTIVE ? bucket.interactive

@@ -77,8 +77,7 @@ final class SloPolicy implements BatchPolicy {
         }
         int n = (int) queued;
         Pending first = bucket.firstLive();
-        long deadline = first.deadline - GUARD_NANOS
-                - (long) (reserve(first.serviceClass) * (first.deadline - first.arrival));
+        long deadline = reservedDeadline(first) - GUARD_NANOS;
         double perNano = bucket.rate.perSecond(now) / 1e9;
         long slack = deadline - now;
         int expected = (int) Math.min(target, n + Math.floor(perNano * Math.max(0, slack - latency.predict(n))));
