@@ -88,7 +88,7 @@ public final class JobBenchCommand implements Callable<Integer> {
     Double rate;
 
     @Option(names = "--rows-per-request", defaultValue = "8",
-            description = "Rows per live request (default ${DEFAULT-VALUE}: at 30% of a fast model's ceiling, one-row "
+            description = "Rows per live request (default ${DEFAULT-VALUE}: at 30%% of a fast model's ceiling, one-row "
                     + "requests would make the benchmark one of the HTTP path on a small machine).")
     int rowsPerRequest;
 
