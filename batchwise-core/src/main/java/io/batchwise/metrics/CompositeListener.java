@@ -34,4 +34,9 @@ public final class CompositeListener implements SchedulerListener {
                               long computeNanos, long totalNanos, boolean met) {
         listeners.forEach(l -> l.onRequestDone(model, cls, outcome, rows, queueNanos, computeNanos, totalNanos, met));
     }
+
+    @Override
+    public void onTailReserve(String model, ServiceClass cls, double share) {
+        listeners.forEach(l -> l.onTailReserve(model, cls, share));
+    }
 }

@@ -24,6 +24,7 @@ public final class SchedulerMetrics implements SchedulerListener, MetricsSource 
     private final Map<String, Histogram> total = new ConcurrentHashMap<>();
     private final Map<String, Histogram> runRows = new ConcurrentHashMap<>();
     private final Map<String, Histogram> runSeconds = new ConcurrentHashMap<>();
+    private final Map<String, Double> reserves = new ConcurrentSkipListMap<>();
 
     @Override
     public void onRun(RunRecord run) {
@@ -55,6 +56,11 @@ public final class SchedulerMetrics implements SchedulerListener, MetricsSource 
         }
     }
 
+    @Override
+    public void onTailReserve(String model, ServiceClass cls, double share) {
+        reserves.put(Labels.of("model", model, "class", cls.label()), share);
+    }
+
     /** Mean rows per run of a model so far (for benchmarks), 0 before the first run. */
     public double meanRowsPerRun(String model) {
         Histogram h = runRows.get(Labels.of("model", model));
@@ -73,6 +79,15 @@ public final class SchedulerMetrics implements SchedulerListener, MetricsSource 
         histograms(out, "batchwise_request_seconds", "Arrival to completion (end to end in the scheduler).", total);
         histograms(out, "batchwise_run_rows", "Rows per ONNX Runtime run.", runRows);
         histograms(out, "batchwise_run_seconds", "Duration of ONNX Runtime runs.", runSeconds);
+        gauge(out, "batchwise_tail_reserve_ratio", "Share of each live request's budget kept in reserve for the "
+                + "tail: bulk rows top runs up only within the rest, and slo plans its waits within it. Fixed for "
+                + "none and window; slo's grows while more than about 1% of requests finish late.", reserves);
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, Map<String, Double> values) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(name).append(" gauge\n");
+        values.forEach((labels, v) -> out.append(name).append(labels).append(' ').append(v).append('\n'));
     }
 
     private static void counter(StringBuilder out, String name, String help, Map<String, LongAdder> values) {

@@ -39,6 +39,7 @@ final class ModelScheduler {
     private final ModelSignature signature;
     private final BatchPolicy policy;
     private final SchedulerListener listener;
+    private static final double RESERVE_REPORT_STEP = 0.001;
     private final Map<BucketKey, Bucket> buckets = new LinkedHashMap<>();
     private final Map<BucketKey, LatencyModel> latency = new HashMap<>();
     private final LatencyModel modelLatency;
@@ -54,6 +55,8 @@ final class ModelScheduler {
     private long tightestBudgetSeen;
     private boolean closed;
     private final List<Runnable> completions = new ArrayList<>();
+    /** The tail reserve last reported to the listener, by service class (NaN: not yet). */
+    private final double[] reportedReserve = {Double.NaN, Double.NaN, Double.NaN};
 
     ModelScheduler(String model, String version, ModelConfig config, ModelSignature signature, int instances,
                    SchedulerListener listener) {
@@ -78,6 +81,24 @@ final class ModelScheduler {
         this.busy = new boolean[instances + lanes];
         this.busyUntil = new long[instances + lanes];
         this.tightestBudget = config.latencyTarget().toNanos();
+        reportReserve(ServiceClass.INTERACTIVE);
+        reportReserve(ServiceClass.DEFERRED);
+    }
+
+    /** Tells the policy how much of its budget a live request used, and the listener the reserve that follows. */
+    private void finishedLive(Pending p, long now) {
+        policy.finished(p.serviceClass, now - p.arrival, p.deadline - p.arrival);
+        reportReserve(p.serviceClass);
+    }
+
+    /** Reports a class's tail reserve at load and when it has moved by a tenth of a percent of the budget. */
+    private void reportReserve(ServiceClass cls) {
+        double share = policy.reserve(cls);
+        double last = reportedReserve[cls.ordinal()];
+        if (share > 0 && (Double.isNaN(last) || Math.abs(share - last) >= RESERVE_REPORT_STEP)) {
+            reportedReserve[cls.ordinal()] = share;
+            listener.onTailReserve(model, cls, share);
+        }
     }
 
     /** The model-wide latency model (warm-up and every bucket's runs feed it). */
@@ -410,7 +431,7 @@ final class ModelScheduler {
                     b.liveRows -= left;
                     liveRows -= left;
                     p.taken = p.rows;
-                    policy.finished(p.serviceClass, now - p.arrival, p.deadline - p.arrival);
+                    finishedLive(p, now);
                     finish(p, Outcome.EXPIRED, new DeadlineExceeded("request to model '" + model
                             + "' expired in the queue after " + (now - p.arrival) / 1_000_000 + " ms", 1), now);
                 }
@@ -509,7 +530,7 @@ final class ModelScheduler {
             InferenceResponse res = new InferenceResponse(p.request.id(), model, version, p.assemble());
             p.finished = true;
             if (p.serviceClass != ServiceClass.BULK) {
-                policy.finished(p.serviceClass, now - p.arrival, p.deadline - p.arrival);
+                finishedLive(p, now);
             }
             listener.onRequestDone(model, p.serviceClass, Outcome.SUCCESS, (int) p.rows, p.lastRunStart - p.arrival,
                     p.computeNanos, now - p.arrival, now <= p.deadline);

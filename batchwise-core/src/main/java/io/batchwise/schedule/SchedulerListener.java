@@ -28,4 +28,11 @@ public interface SchedulerListener {
     default void onRequestDone(String model, ServiceClass serviceClass, Outcome outcome, int rows,
                                long queueNanos, long computeNanos, long totalNanos, boolean met) {
     }
+
+    /**
+     * The share of each live request's budget that the policy keeps in reserve for the tail, at
+     * load and whenever it changes ({@code slo}'s follows the late requests, see {@code TailReserve}).
+     */
+    default void onTailReserve(String model, ServiceClass serviceClass, double share) {
+    }
 }

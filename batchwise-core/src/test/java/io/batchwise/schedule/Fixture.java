@@ -154,8 +154,17 @@ final class Fixture {
         record Done(ServiceClass serviceClass, Outcome outcome, int rows, boolean met) {
         }
 
+        record Reserve(ServiceClass serviceClass, double share) {
+        }
+
         final List<RunRecord> runs = new CopyOnWriteArrayList<>();
         final List<Done> done = new CopyOnWriteArrayList<>();
+        final List<Reserve> reserves = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onTailReserve(String model, ServiceClass serviceClass, double share) {
+            reserves.add(new Reserve(serviceClass, share));
+        }
 
         @Override
         public void onRun(RunRecord run) {

@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  * Finds, for each batching policy, the highest request rate a model sustains with p99 within a
  * limit and at most a given fraction shed. All policies are served side by side by one
  * in-process server (the same ONNX file under one model name per policy), so their ratios come
- * from one run on one machine state.
+ * from one run on one machine state. The raw ceiling is read before the first policy and after
+ * each one, so every policy also has a ceiling measured right beside it: this machine's speed
+ * drifts by more than the gaps between policies over the length of a whole sweep.
  */
 public final class PolicySweep {
     private static final double CEILING_SECONDS = 3;
@@ -44,8 +46,12 @@ public final class PolicySweep {
         }
     }
 
-    /** The best passing rate found for a policy, and the run that showed it. */
-    public record Outcome(Policy policy, double bestRate, LoadResult best, List<LoadResult> probes) {
+    /**
+     * The best passing rate found for a policy, the run that showed it, and the raw ceiling beside
+     * it: the higher of the readings just before and just after its probes.
+     */
+    public record Outcome(Policy policy, double bestRate, LoadResult best, List<LoadResult> probes,
+                          double ceilingBeside) {
     }
 
     /** Requests a probe sends at least, so that its p99 rests on more than one or two of them. */
@@ -69,30 +75,57 @@ public final class PolicySweep {
     }
 
     /**
-     * Writes the repository, measures the raw ceiling, starts the server, sweeps every policy,
-     * stops the server and measures the ceiling again: the machine may drift during a sweep, so
-     * {@link #ceiling()} is the higher of the two.
+     * Writes the repository, measures the raw ceiling, starts the server, sweeps every policy
+     * with a ceiling reading after each (the server idle meanwhile), and stops the server. The
+     * machine may drift during a sweep, so {@link #ceiling()} is the highest reading and each
+     * {@link Outcome#ceilingBeside()} the higher of the two next to its policy.
      */
     public List<Outcome> run(List<Policy> policies, Path work, int instances, int intraOpThreads, double startRate)
             throws Exception {
         Path models = repository(policies, work, instances, intraOpThreads);
         String model = policies.get(0).modelName();
-        RawCeiling before = ceiling(models, model);
-        List<Outcome> out = new ArrayList<>();
+        double[] readings = new double[policies.size() + 1];
+        RawCeiling first = ceiling(models, model);
+        readings[0] = first.sustained();
+        List<Outcome> swept = new ArrayList<>();
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(models, work.resolve("data")));
              LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + server.port())) {
-            for (Policy p : policies) {
-                out.add(sweep(gen, p, startRate));
+            for (int i = 0; i < policies.size(); i++) {
+                swept.add(sweep(gen, policies.get(i), startRate));
+                readings[i + 1] = ceiling(models, model).sustained();
+                progress.accept(String.format(Locale.ROOT, "  raw ceiling after %s: %.0f rows/s",
+                        policies.get(i).label(), readings[i + 1]));
             }
         }
-        RawCeiling after = ceiling(models, model);
-        ceiling = Math.max(before.sustained(), after.sustained());
-        progress.accept(String.format(Locale.ROOT, "raw ONNX Runtime ceiling at batch 128 (%s, no HTTP): %.0f rows/s "
-                + "before the sweep, %.0f after", before.layout(), before.sustained(), after.sustained()));
+        double[] beside = besideEach(readings);
+        List<Outcome> out = new ArrayList<>();
+        for (int i = 0; i < swept.size(); i++) {
+            Outcome o = swept.get(i);
+            out.add(new Outcome(o.policy(), o.bestRate(), o.best(), o.probes(), beside[i]));
+        }
+        ceiling = java.util.Arrays.stream(readings).max().orElseThrow();
+        StringJoiner all = new StringJoiner(", ");
+        for (double r : readings) {
+            all.add(String.format(Locale.ROOT, "%.0f", r));
+        }
+        progress.accept(String.format(Locale.ROOT, "raw ONNX Runtime ceiling at batch 128 (%s, no HTTP), rows/s, "
+                + "before the first policy and after each: %s", first.layout(), all));
         return out;
     }
 
-    /** The raw ceiling of the last {@link #run}: sustained rows/s at max batch, the higher of before and after. */
+    /**
+     * For readings taken before the first of n policies and after each, the ceiling beside each
+     * policy: the higher of the reading just before it and the one just after.
+     */
+    static double[] besideEach(double[] readings) {
+        double[] beside = new double[readings.length - 1];
+        for (int i = 0; i < beside.length; i++) {
+            beside[i] = Math.max(readings[i], readings[i + 1]);
+        }
+        return beside;
+    }
+
+    /** The raw ceiling of the last {@link #run}: sustained rows/s at max batch, the highest reading. */
     public double ceiling() {
         return ceiling;
     }
@@ -141,7 +174,7 @@ public final class PolicySweep {
                 fail = mid;
             }
         }
-        return new Outcome(policy, pass, best, probes);
+        return new Outcome(policy, pass, best, probes, Double.NaN);
     }
 
     private LoadResult probe(LoadGenerator gen, Policy policy, double rate, List<LoadResult> probes) throws Exception {

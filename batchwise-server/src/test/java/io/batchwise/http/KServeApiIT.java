@@ -374,6 +374,8 @@ class KServeApiIT {
         }
         assertTrue(r.body().lines().anyMatch(l -> l.startsWith("batchwise_requests_total{") && l.contains("tiny")),
                 r.body());
+        assertTrue(r.body().lines().anyMatch(l -> l.startsWith(
+                "batchwise_tail_reserve_ratio{model=\"tiny\",class=\"interactive\"} 0.")), r.body());
     }
 
     // ---- bad input ----
