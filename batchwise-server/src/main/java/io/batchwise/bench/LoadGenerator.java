@@ -2,8 +2,10 @@ package io.batchwise.bench;
 
 import io.batchwise.http.BinaryOutputs;
 import io.batchwise.http.EncodedBody;
+import io.batchwise.http.ErrorMapper;
 import io.batchwise.http.InferCodec;
 import io.batchwise.runtime.InferenceRequest;
+import io.batchwise.runtime.InferenceService;
 import io.batchwise.tensor.DataType;
 import io.batchwise.tensor.Tensor;
 import io.vertx.core.Context;
@@ -57,8 +59,25 @@ public final class LoadGenerator implements AutoCloseable {
     private final HttpClientAgent http;
     private final Context context;
     private final String url;
+    /** Where inference requests go instead of HTTP, or null: see {@link #inProcess}. */
+    private final InferenceService direct;
 
     public LoadGenerator(String url) {
+        this(url, null);
+    }
+
+    /**
+     * A generator that sends its inference requests straight to {@code service}, the scheduler of
+     * the server at {@code url} in this process, rather than over HTTP: the same arrivals, budgets
+     * and tensors, with no HTTP encoding, parsing or sockets on either side. Metadata and
+     * metrics still come from {@code url}. It shows how much of a limit is the HTTP path's.
+     */
+    public static LoadGenerator inProcess(String url, InferenceService service) {
+        return new LoadGenerator(url, service);
+    }
+
+    private LoadGenerator(String url, InferenceService direct) {
+        this.direct = direct;
         this.url = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -112,7 +131,8 @@ public final class LoadGenerator implements AutoCloseable {
      * each send); rates in the result are over the time it really ran.
      */
     public LoadResult run(Load load, java.util.function.BooleanSupplier stop) throws Exception {
-        List<EncodedBody> bodies = bodies(load);
+        List<InferenceRequest> requests = requests(load);
+        List<EncodedBody> bodies = direct != null ? List.of() : encode(requests);
         MetricsScrape.Runs before = MetricsScrape.runs(client, url, load.model());
         Recorder recorder = new Recorder(3_600_000_000L, 3);
         AtomicLong ok = new AtomicLong();
@@ -146,36 +166,47 @@ public final class LoadGenerator implements AutoCloseable {
                 maxLag = Math.max(maxLag, -wait);
             }
             boolean measured = intended >= measureFrom;
-            EncodedBody body = bodies.get((int) (issued++ % bodies.size()));
-            RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
-                    .setIdleTimeout(REPLY_TIMEOUT_S * 1000).putHeader("Content-Type", body.contentType());
-            if (body.headerLength() != null) {
-                req.putHeader(EncodedBody.HEADER_LENGTH, body.headerLength().toString());
-            }
+            int which = (int) (issued++ % requests.size());
             if (measured) {
                 sent++;
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
             inflight.add(done);
+            java.util.function.IntConsumer answered = status -> {
+                long latency = System.nanoTime() - intended;
+                if (!measured) {
+                    // warm-up: not counted
+                } else if (status == 200) {
+                    ok.incrementAndGet();
+                    recorder.recordValue(Math.max(1, latency / 1000));
+                } else if (status == 429 || status == 503) {
+                    shed.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+                done.complete(null);
+            };
+            if (direct != null) {
+                try {
+                    direct.infer(load.model(), null, requests.get(which)).whenComplete((res, err) ->
+                            answered.accept(err == null ? 200 : ErrorMapper.map(err).status()));
+                } catch (RuntimeException e) {
+                    answered.accept(ErrorMapper.map(e).status()); // refused before queueing, as HTTP would answer it
+                }
+                continue;
+            }
+            EncodedBody body = bodies.get(which);
+            RequestOptions req = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+                    .setIdleTimeout(REPLY_TIMEOUT_S * 1000).putHeader("Content-Type", body.contentType());
+            if (body.headerLength() != null) {
+                req.putHeader(EncodedBody.HEADER_LENGTH, body.headerLength().toString());
+            }
             // Everything of one call on the client's event loop: a response whose end arrives on
             // the loop before a body handler set from another thread would never complete.
             context.runOnContext(v -> http.request(req)
                     .compose(r -> r.send(Buffer.buffer(body.body())))
                     .compose(res -> res.body().map(ignored -> res.statusCode()))
-                    .onComplete((status, err) -> {
-                        long latency = System.nanoTime() - intended;
-                        if (!measured) {
-                            // warm-up: not counted
-                        } else if (err == null && status == 200) {
-                            ok.incrementAndGet();
-                            recorder.recordValue(Math.max(1, latency / 1000));
-                        } else if (err == null && (status == 429 || status == 503)) {
-                            shed.incrementAndGet();
-                        } else {
-                            failed.incrementAndGet();
-                        }
-                        done.complete(null);
-                    }));
+                    .onComplete((status, err) -> answered.accept(err == null ? status : -1)));
         }
         try {
             CompletableFuture.allOf(inflight.toArray(CompletableFuture[]::new)).get(REPLY_TIMEOUT_S, TimeUnit.SECONDS);
@@ -211,11 +242,21 @@ public final class LoadGenerator implements AutoCloseable {
         return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
     }
 
-    private List<EncodedBody> bodies(Load load) throws Exception {
-        Map<String, Object> meta = MetricsScrape.metadata(client, url, load.model());
+    /** The binary-extension bodies of {@code requests}, which is how they go over HTTP. */
+    private static List<EncodedBody> encode(List<InferenceRequest> requests) {
         InferCodec codec = new InferCodec();
-        SplittableRandom random = new SplittableRandom(load.seed());
         List<EncodedBody> out = new ArrayList<>();
+        for (InferenceRequest r : requests) {
+            out.add(codec.encodeBinaryRequest(r, BinaryOutputs.all()));
+        }
+        return out;
+    }
+
+    /** Sixteen requests of random rows, shaped by the model's metadata, that the run sends in turn. */
+    private List<InferenceRequest> requests(Load load) throws Exception {
+        Map<String, Object> meta = MetricsScrape.metadata(client, url, load.model());
+        SplittableRandom random = new SplittableRandom(load.seed());
+        List<InferenceRequest> out = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             List<Tensor> inputs = new ArrayList<>();
             for (Object o : (List<?>) meta.get("inputs")) {
@@ -229,8 +270,7 @@ public final class LoadGenerator implements AutoCloseable {
             if (load.priority() != null) {
                 params.put("priority", load.priority());
             }
-            out.add(codec.encodeBinaryRequest(new InferenceRequest("bench-" + i, inputs, List.of(), params),
-                    BinaryOutputs.all()));
+            out.add(new InferenceRequest("bench-" + i, inputs, List.of(), params));
         }
         return out;
     }

@@ -62,10 +62,18 @@ public final class PolicySweep {
     private final double maxShed;
     private final int rowsPerRequest;
     private final Consumer<String> progress;
+    private final boolean inProcess;
     private double ceiling = Double.NaN;
 
     public PolicySweep(Duration probe, Duration budget, double p99LimitMs, double maxShed, int rowsPerRequest,
                        Consumer<String> progress) {
+        this(probe, budget, p99LimitMs, maxShed, rowsPerRequest, progress, false);
+    }
+
+    /** @param inProcess send the requests straight to the server's scheduler, not over HTTP ({@link LoadGenerator#inProcess}) */
+    public PolicySweep(Duration probe, Duration budget, double p99LimitMs, double maxShed, int rowsPerRequest,
+                       Consumer<String> progress, boolean inProcess) {
+        this.inProcess = inProcess;
         this.probe = probe;
         this.budget = budget;
         this.p99LimitMs = p99LimitMs;
@@ -89,7 +97,9 @@ public final class PolicySweep {
         readings[0] = first.sustained();
         List<Outcome> swept = new ArrayList<>();
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(models, work.resolve("data")));
-             LoadGenerator gen = new LoadGenerator("http://127.0.0.1:" + server.port())) {
+             LoadGenerator gen = inProcess
+                     ? LoadGenerator.inProcess("http://127.0.0.1:" + server.port(), server.scheduler())
+                     : new LoadGenerator("http://127.0.0.1:" + server.port())) {
             for (int i = 0; i < policies.size(); i++) {
                 swept.add(sweep(gen, policies.get(i), startRate));
                 readings[i + 1] = ceiling(models, model).sustained();

@@ -52,15 +52,20 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also print the results as JSON.")
     boolean json;
 
+    @Option(names = "--in-process", description = "Send the requests straight to the server's scheduler instead of "
+            + "over HTTP (same arrivals, budgets and tensors): what the policies reach without the HTTP path.")
+    boolean inProcess;
+
     @Override
     public Integer call() throws Exception {
         Duration limit = Durations.parse("--p99", p99);
         Path dir = work != null ? work : Files.createTempDirectory("batchwise-sweep");
         PolicySweep sweep = new PolicySweep(Durations.parse("--probe", probe), limit, limit.toNanos() / 1e6, maxShed,
-                rows, System.out::println);
+                rows, System.out::println, inProcess);
         List<PolicySweep.Outcome> results = sweep.run(policies.stream().map(PolicySweep.Policy::parse).toList(), dir,
                 instances, threads, startRate);
-        System.out.printf("%nhighest rate with p99 <= %s and <= %.0f%% shed (rows/request %d):%n", p99, 100 * maxShed, rows);
+        System.out.printf("%nhighest rate with p99 <= %s and <= %.0f%% shed (rows/request %d, %s):%n", p99, 100 * maxShed,
+                rows, inProcess ? "in process, no HTTP" : "over HTTP");
         System.out.printf("%-14s %10s %10s %10s %12s %10s %10s%n", "policy", "req/s", "rows/s", "p99 ms", "rows/run",
                 "/beside", "/highest");
         double none = results.stream().filter(o -> o.policy().label().equals("none")).mapToDouble(PolicySweep.Outcome::bestRate)

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.batchwise.cli.BatchwiseServer;
 import io.batchwise.cli.ServerSettings;
 import io.batchwise.onnx.DemoModels;
+import io.batchwise.runtime.InferenceRequest;
+import io.batchwise.runtime.InferenceResponse;
+import io.batchwise.runtime.InferenceService;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +43,40 @@ class LoadGeneratorIT {
     }
 
     @Test
+    void inProcess_againstTiny_sendsTheSameLoadStraightToTheScheduler() throws Exception {
+        DemoModels.writeTiny(dir.resolve("models"));
+        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(dir.resolve("models"),
+                dir.resolve("data")));
+             CountingService counting = new CountingService(server.scheduler());
+             LoadGenerator gen = LoadGenerator.inProcess("http://127.0.0.1:" + server.port(), counting)) {
+            LoadResult r = gen.run(new LoadGenerator.Load("tiny", 200, Duration.ofSeconds(2), Duration.ofSeconds(10),
+                    3, null, 1));
+
+            assertTrue(r.sent() > 300 && r.sent() < 500, "sent " + r.sent());
+            assertEquals(r.sent(), r.succeeded());
+            // Every request, the uncounted warm-up's too, went to the scheduler directly.
+            assertTrue(counting.calls.get() >= r.sent(), counting.calls.get() + " direct calls for " + r.sent());
+            assertTrue(r.meanRowsPerRun() >= 3, "rows per run " + r.meanRowsPerRun());
+            assertTrue(r.p50Ms() > 0 && r.p50Ms() <= r.p99Ms(), r.toString());
+        }
+    }
+
+    @Test
+    void inProcess_budgetTooShortForAnyRun_isCountedAsShedNotSucceeded() throws Exception {
+        DemoModels.writeTiny(dir.resolve("models"));
+        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(dir.resolve("models"),
+                dir.resolve("data")));
+             LoadGenerator gen = LoadGenerator.inProcess("http://127.0.0.1:" + server.port(), server.scheduler())) {
+            LoadResult r = gen.run(new LoadGenerator.Load("tiny", 100, Duration.ofSeconds(1), Duration.ofNanos(1000),
+                    1, null, 1));
+
+            assertTrue(r.sent() > 0);
+            assertEquals(0, r.succeeded(), r.toString());
+            assertEquals(r.sent(), r.shed() + r.failed(), r.toString());
+        }
+    }
+
+    @Test
     void run_unknownModel_failsFastWithClearError() throws Exception {
         DemoModels.writeTiny(dir.resolve("models"));
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(dir.resolve("models"),
@@ -60,6 +99,27 @@ class LoadGeneratorIT {
             org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> gen.run(
                     new LoadGenerator.Load("tiny", 50, Duration.ofSeconds(1), null, 1, null, 1)));
             assertTrue(System.nanoTime() - start < 20_000_000_000L);
+        }
+    }
+
+    /** The scheduler, counting the requests handed to it. */
+    private static final class CountingService implements InferenceService {
+        final AtomicInteger calls = new AtomicInteger();
+        private final InferenceService inner;
+
+        CountingService(InferenceService inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public CompletableFuture<InferenceResponse> infer(String model, String version, InferenceRequest request) {
+            calls.incrementAndGet();
+            return inner.infer(model, version, request);
+        }
+
+        @Override
+        public void close() {
+            // the server closes its scheduler
         }
     }
 }
