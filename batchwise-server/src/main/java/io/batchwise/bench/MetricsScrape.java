@@ -38,30 +38,27 @@ final class MetricsScrape {
     }
 
     static Runs runs(HttpClient client, String url, String model) {
-        double[] sc = sumAndCount(client, url, model);
-        return new Runs(new SumCount(sc[0], sc[1]), new SumCount(sc[2], sc[3]));
-    }
-
-    /** Sum and count of {@code batchwise_run_rows}, then of {@code batchwise_run_seconds}. */
-    private static double[] sumAndCount(HttpClient client, String url, String model) {
-        double[] out = new double[4];
+        String text;
         try {
-            String text = client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+            text = client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            String label = "{model=\"" + model + "\"}";
-            String[] names = {"batchwise_run_rows_sum", "batchwise_run_rows_count", "batchwise_run_seconds_sum",
-                "batchwise_run_seconds_count"};
-            for (String line : text.split("\n")) {
-                for (int i = 0; i < names.length; i++) {
-                    if (line.startsWith(names[i] + label)) {
-                        out[i] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-                    }
-                }
-            }
         } catch (Exception e) {
-            return new double[4];
+            text = ""; // no reading: the means come out as 0
         }
-        return out;
+        String label = "{model=\"" + model + "\"} ";
+        return new Runs(new SumCount(sample(text, "batchwise_run_rows_sum" + label),
+                sample(text, "batchwise_run_rows_count" + label)),
+                new SumCount(sample(text, "batchwise_run_seconds_sum" + label),
+                        sample(text, "batchwise_run_seconds_count" + label)));
     }
 
+    /** The value of the sample whose line starts with {@code nameAndLabels} (0 if there is none). */
+    private static double sample(String text, String nameAndLabels) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(nameAndLabels)) {
+                return Double.parseDouble(line.substring(nameAndLabels.length()).trim());
+            }
+        }
+        return 0;
+    }
 }

@@ -101,7 +101,7 @@ final class OfflineRounds {
                 double ceilingRows = 0;
                 double ceilingCpu = 0;
                 RawCeiling before = RawCeiling.measure(m, seconds, seed);
-                double[][] byRound = new double[rounds][];
+                RoundShare[] byRound = new RoundShare[rounds];
                 for (int r = 0; r < rounds; r++) {
                     Round round = timedRound(engine, file, m);
                     cpu += round.cpuNanos();
@@ -113,7 +113,7 @@ final class OfflineRounds {
                     ceilingCpu += after.cpuMicrosPerRow() * after.sustained() * seconds;
                     double ceiling = Math.max(configuredCeiling, (before.sustained() + after.sustained()) / 2);
                     double validated = round.rows() / (round.validationSeconds() + round.runSeconds());
-                    byRound[r] = new double[] {round.rate() / ceiling, round.rate(), validated / ceiling, validated};
+                    byRound[r] = new RoundShare(round.rate(), round.rate() / ceiling, validated, validated / ceiling);
                     System.out.printf(Locale.ROOT, "offline round %d: validation %.2f s, run %.2f s (JIT %d ms), "
                             + "%.0f rows/s between ceilings of %.0f and %.0f rows/s = %.0f%%%n", r + 1,
                             round.validationSeconds(), round.runSeconds(), round.jitMillis(), round.rate(),
@@ -129,19 +129,30 @@ final class OfflineRounds {
                                 e.getKey(), e.getValue().seconds() * 1e6 / allRows,
                                 e.getValue().kernelSeconds() * 1e6 / allRows, (double) e.getValue().faults() / allRows))
                         .collect(Collectors.joining("; "));
-                String shares = Arrays.stream(byRound).map(x -> String.format(Locale.ROOT, "%.0f%%", 100 * x[0]))
+                String shares = Arrays.stream(byRound).map(x -> String.format(Locale.ROOT, "%.0f%%", 100 * x.share()))
                         .collect(Collectors.joining(", "));
-                double[][] sorted = byRound.clone();
-                Arrays.sort(sorted, Comparator.comparingDouble(x -> x[0]));
-                double[] median = sorted[(rounds - 1) / 2];
-                Arrays.sort(sorted, Comparator.comparingDouble(x -> x[2]));
-                double[] validated = sorted[(rounds - 1) / 2];
+                RoundShare median = median(byRound, Comparator.comparingDouble(RoundShare::share));
+                RoundShare validated = median(byRound, Comparator.comparingDouble(RoundShare::validatedShare));
                 System.out.printf(Locale.ROOT, "offline job: %.1f rows per run (warm-ups included)%n",
                         runner.meanRowsPerRun());
-                return new Result(median[1], median[0], shares, cpu / 1e3 / allRows, ceilingCpu / ceilingRows,
-                        byThread, allocated / (double) allRows, validated[3], validated[2]);
+                return new Result(median.rate(), median.share(), shares, cpu / 1e3 / allRows, ceilingCpu / ceilingRows,
+                        byThread, allocated / (double) allRows, validated.validatedRate(), validated.validatedShare());
             }
         }
+    }
+
+    /**
+     * One round's rows/s and its share of the ceiling beside it: from its first line to its last,
+     * and from the job's creation (validation included).
+     */
+    private record RoundShare(double rate, double share, double validatedRate, double validatedShare) {
+    }
+
+    /** The middle round by {@code order} (the lower middle of an even count). */
+    private static RoundShare median(RoundShare[] rounds, Comparator<RoundShare> order) {
+        RoundShare[] sorted = rounds.clone();
+        Arrays.sort(sorted, order);
+        return sorted[(sorted.length - 1) / 2];
     }
 
     /** What one timed offline job measured; CPU, allocation and threads over its run only. */
