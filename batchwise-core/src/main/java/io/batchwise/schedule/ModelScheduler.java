@@ -32,6 +32,8 @@ final class ModelScheduler {
     private static final long RATE_TAU_NANOS = 500_000_000L;
     private static final long GUARD_NANOS = 1_000_000L;
     private static final long BUDGET_MEMORY_NANOS = 10_000_000_000L;
+    /** How far the tail reserve moves, as a share of the budget, before the listener hears of it again. */
+    private static final double RESERVE_REPORT_STEP = 0.001;
 
     final String model;
     final String version;
@@ -39,7 +41,6 @@ final class ModelScheduler {
     private final ModelSignature signature;
     private final BatchPolicy policy;
     private final SchedulerListener listener;
-    private static final double RESERVE_REPORT_STEP = 0.001;
     private final Map<BucketKey, Bucket> buckets = new LinkedHashMap<>();
     private final Map<BucketKey, LatencyModel> latency = new HashMap<>();
     private final LatencyModel modelLatency;

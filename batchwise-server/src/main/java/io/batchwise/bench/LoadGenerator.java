@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 import org.HdrHistogram.Recorder;
 import org.HdrHistogram.Histogram;
 
@@ -172,7 +173,7 @@ public final class LoadGenerator implements AutoCloseable {
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
             inflight.add(done);
-            java.util.function.IntConsumer answered = status -> {
+            IntConsumer answered = status -> {
                 long latency = System.nanoTime() - intended;
                 if (!measured) {
                     // warm-up: not counted
