@@ -1,5 +1,6 @@
 package io.batchwise.jobs;
 
+import io.batchwise.text.AsciiDigits;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -108,7 +109,7 @@ final class ByteSearch {
     static int skipDigits(byte[] b, int from, int end) {
         int i = from;
         for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            int run = digitRun((long) LONGS.get(b, i));
+            int run = AsciiDigits.digitRun((long) LONGS.get(b, i));
             if (run < Long.BYTES) {
                 return i + run;
             }
@@ -117,16 +118,6 @@ final class ByteSearch {
             // digits
         }
         return i;
-    }
-
-    /**
-     * How many of the low bytes of {@code w} are ASCII digits before the first that is not (0 to
-     * 8): a digit's high nibble is 3 and its low nibble stays below 16 when 6 is added.
-     */
-    static int digitRun(long w) {
-        long notDigits = ((w & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L)
-                | (((w + 0x0606060606060606L) & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L);
-        return Long.numberOfTrailingZeros(notDigits) >>> 3;
     }
 
     /** True when {@code b[from, end)} is all ASCII (no byte has its high bit set). */

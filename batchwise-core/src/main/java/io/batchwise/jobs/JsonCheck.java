@@ -1,8 +1,6 @@
 package io.batchwise.jobs;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import io.batchwise.text.AsciiDigits;
 import java.util.Arrays;
 
 /**
@@ -31,7 +29,6 @@ final class JsonCheck {
     private static final int MAX_STRING = 1 << 20;
     /** Bytes the reads of a number in {@link #numberRun} may reach past its start. */
     private static final int SHORT_WINDOW = 16;
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] BODY = {'b', 'o', 'd', 'y'};
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
@@ -264,19 +261,11 @@ final class JsonCheck {
         while (j < n - SHORT_WINDOW && b[j] == ',') {
             int from = j + 1;
             while (true) {
-                long head = (long) LONGS.get(b, from);
-                long unsigned = (long) LONGS.get(b, from + 2);
-                long signed = (long) LONGS.get(b, from + 3);
-                int negative = (head & 0xff) == '-' ? 1 : 0;
-                long w = negative == 1 ? head >>> 8 : head;
-                long fraction = negative == 1 ? signed : unsigned;
-                int digit = (int) (w & 0xff) - '0';
-                int k = ByteSearch.digitRun(fraction);
-                long after = fraction >>> (k << 3) & 0xff;
-                if (digit < 0 || digit > 9 || (w >>> 8 & 0xff) != '.' || k == 0 || k == Long.BYTES || after != ',') {
+                int next = AsciiDigits.oneDigitDecimal(b, from);
+                if (next < 0) {
                     break;
                 }
-                from += negative + 3 + k;
+                from = next;
                 if (from >= n - SHORT_WINDOW) {
                     break;
                 }

@@ -1,6 +1,7 @@
 package io.batchwise.http;
 
 import com.fasterxml.jackson.core.io.NumberInput;
+import io.batchwise.text.AsciiDigits;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -145,7 +146,7 @@ final class JsonNumberParser {
         long m = accumulator;
         while (i + Long.BYTES <= limit) {
             long w = (long) LONGS.get(b, i);
-            int k = digitRun(w);
+            int k = AsciiDigits.digitRun(w);
             if (k == 0) {
                 break;
             }
@@ -162,13 +163,6 @@ final class JsonNumberParser {
         }
         accumulator = m;
         return i;
-    }
-
-    /** How many of the eight bytes of {@code w}, from the lowest, are ASCII digits before the first that is not. */
-    static int digitRun(long w) {
-        long notDigits = ((w & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L)
-                | (((w + 0x0606060606060606L) & 0xf0f0f0f0f0f0f0f0L) ^ 0x3030303030303030L);
-        return Long.numberOfTrailingZeros(notDigits) >>> 3;
     }
 
     /** The value of {@code k} (1 to 8) ASCII digits in the low bytes of {@code w}, the first lowest. */

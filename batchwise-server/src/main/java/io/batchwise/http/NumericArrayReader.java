@@ -2,6 +2,7 @@ package io.batchwise.http;
 
 import io.batchwise.tensor.DataType;
 import io.batchwise.tensor.TensorValues;
+import io.batchwise.text.AsciiDigits;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -238,7 +239,7 @@ final class NumericArrayReader {
         }
         j++;
         long w = (long) LONGS.get(b, j);
-        int k = JsonNumberParser.digitRun(w);
+        int k = AsciiDigits.digitRun(w);
         if (k == 0 || k == Long.BYTES) {
             return -1;
         }
@@ -253,35 +254,27 @@ final class NumericArrayReader {
     }
 
     /**
-     * The commonest token of a feature row, {@code -?[0-9]\.[0-9]{1,7}} and its comma, as
-     * {@link #shortSingle} reads it but from three eight-byte reads that depend only on where the
-     * token starts: the sign, the integer digit and the point from the first, the fraction from
-     * the second or third (without and with a sign), the comma from the byte after the fraction.
-     * Each element's end then follows from its start in a short chain of register operations,
-     * where {@link #shortSingle} waits on a read of each byte it branches on. Returns the index
-     * after the comma, or -1 for any other token (which {@link #element} then reads); the caller
-     * keeps {@link #SHORT_WINDOW} bytes before {@link #limit}.
+     * The commonest token of a feature row and its comma ({@link AsciiDigits#oneDigitDecimal}),
+     * valued as {@link #shortSingle} values it. Returns the index after the comma, or -1 for any
+     * other token (which {@link #element} then reads); the caller keeps {@link #SHORT_WINDOW}
+     * bytes before {@link #limit}.
      */
     private int oneDigitSingle(int from) {
-        long head = (long) LONGS.get(b, from);
-        long unsigned = (long) LONGS.get(b, from + 2);
-        long signed = (long) LONGS.get(b, from + 3);
-        int negative = (head & 0xff) == '-' ? 1 : 0;
-        long w = negative == 1 ? head >>> 8 : head;
-        long fraction = negative == 1 ? signed : unsigned;
-        int digit = (int) (w & 0xff) - '0';
-        int k = JsonNumberParser.digitRun(fraction);
-        if (digit < 0 || digit > 9 || (w >>> 8 & 0xff) != '.' || k == 0 || k == Long.BYTES
-                || (fraction >>> (k << 3) & 0xff) != ',') {
+        int next = AsciiDigits.oneDigitDecimal(b, from);
+        if (next < 0) {
             return -1;
         }
-        long m = digit * JsonNumberParser.LONG_POWERS_OF_TEN[k] + JsonNumberParser.digitsValue(fraction, k);
+        int negative = b[from] == '-' ? 1 : 0;
+        int k = next - from - negative - 3;
+        long fraction = (long) LONGS.get(b, from + negative + 2);
+        long m = (b[from + negative] - '0') * JsonNumberParser.LONG_POWERS_OF_TEN[k]
+                + JsonNumberParser.digitsValue(fraction, k);
         if (m > SHORT_LIMIT) {
             return -1;
         }
         float f = m / FLOAT_POWERS_OF_TEN[k];
         INTS.set(out, count * 4, Float.floatToRawIntBits(f) | negative << 31);
-        return from + negative + 3 + k;
+        return next;
     }
 
     private float floatValue() {
