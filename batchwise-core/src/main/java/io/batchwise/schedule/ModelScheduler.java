@@ -8,6 +8,7 @@ import io.batchwise.runtime.ModelSignature;
 import io.batchwise.tensor.Tensor;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -57,7 +58,7 @@ final class ModelScheduler {
     private boolean closed;
     private final List<Runnable> completions = new ArrayList<>();
     /** The tail reserve last reported to the listener, by service class (NaN: not yet). */
-    private final double[] reportedReserve = {Double.NaN, Double.NaN, Double.NaN};
+    private final double[] reportedReserve = new double[ServiceClass.values().length];
 
     ModelScheduler(String model, String version, ModelConfig config, ModelSignature signature, int instances,
                    SchedulerListener listener) {
@@ -82,6 +83,7 @@ final class ModelScheduler {
         this.busy = new boolean[instances + lanes];
         this.busyUntil = new long[instances + lanes];
         this.tightestBudget = config.latencyTarget().toNanos();
+        Arrays.fill(reportedReserve, Double.NaN);
         reportReserve(ServiceClass.INTERACTIVE);
         reportReserve(ServiceClass.DEFERRED);
     }
@@ -96,7 +98,7 @@ final class ModelScheduler {
     private void reportReserve(ServiceClass cls) {
         double share = policy.reserve(cls);
         double last = reportedReserve[cls.ordinal()];
-        if (share > 0 && (Double.isNaN(last) || Math.abs(share - last) >= RESERVE_REPORT_STEP)) {
+        if (Double.isNaN(last) || Math.abs(share - last) >= RESERVE_REPORT_STEP) {
             reportedReserve[cls.ordinal()] = share;
             listener.onTailReserve(model, cls, share);
         }
