@@ -142,8 +142,8 @@ public final class JobBenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "  per row, by thread (CPU, minor page faults): %s%n",
                         offline.threads());
             }
-            System.out.printf(Locale.ROOT, "  heap allocated by the job threads: %.1f KB per row%n",
-                    offline.allocatedPerRow() / 1024);
+            System.out.printf(Locale.ROOT, "  heap allocated by the job threads: %.1f KB per row; over the timed rounds "
+                    + "and ceilings, %s%n", offline.allocatedPerRow() / 1024, offline.pauses());
             double ceiling = configured.sustained();
             if (corun) {
                 corun(repo, work.resolve("server"), input, ceiling, offline.ceilingCpuMicros());
@@ -235,7 +235,12 @@ public final class JobBenchCommand implements Callable<Integer> {
             String file = upload(http, url, input);
             warmUp(server, live, http, url, file, rate);
             MachineIdle before = MachineIdle.read();
-            LoadResult alone = live.run(new LoadGenerator.Load(model, rate, d, null, rowsPerRequest, null, seed));
+            LoadResult alone;
+            GcPauses pausesAlone;
+            try (GcPauses gc = GcPauses.start()) {
+                alone = live.run(new LoadGenerator.Load(model, rate, d, null, rowsPerRequest, null, seed));
+                pausesAlone = gc;
+            }
             double idleShare = before.idleShareUntil(MachineIdle.read());
             List<String> batches = new ArrayList<>();
             // enough rows to outlast the window even if the job took all the idle capacity
@@ -249,7 +254,12 @@ public final class JobBenchCommand implements Callable<Integer> {
             }
             long bulkBefore = bulkRows(server);
             long t0 = System.nanoTime();
-            LoadResult beside = live.run(new LoadGenerator.Load(model, rate, d, null, rowsPerRequest, null, seed + 1));
+            LoadResult beside;
+            GcPauses pausesBeside;
+            try (GcPauses gc = GcPauses.start()) {
+                beside = live.run(new LoadGenerator.Load(model, rate, d, null, rowsPerRequest, null, seed + 1));
+                pausesBeside = gc;
+            }
             double elapsed = (System.nanoTime() - t0) / 1e9;
             double bulkRate = (bulkRows(server) - bulkBefore) / elapsed;
             boolean outlasted = false;
@@ -268,11 +278,11 @@ public final class JobBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "co-run: live %.0f rows/s (%.0f%% of the ceiling; %.0f requests/s of %d rows), "
                     + "%s for %s per window%n", rate * rowsPerRequest, 100 * rate * rowsPerRequest / ceiling, rate,
                     rowsPerRequest, model, window);
-            System.out.printf(Locale.ROOT, "  alone:       p50 %.2f ms  p99 %.2f ms  shed %.2f%%%n", alone.p50Ms(),
-                    alone.p99Ms(), 100 * alone.shedFraction());
-            System.out.printf(Locale.ROOT, "  beside job:  p50 %.2f ms  p99 %.2f ms  shed %.2f%%  (p99 %+.0f%%)%n",
+            System.out.printf(Locale.ROOT, "  alone:       p50 %.2f ms  p99 %.2f ms  shed %.2f%%  (%s)%n", alone.p50Ms(),
+                    alone.p99Ms(), 100 * alone.shedFraction(), pausesAlone);
+            System.out.printf(Locale.ROOT, "  beside job:  p50 %.2f ms  p99 %.2f ms  shed %.2f%%  (p99 %+.0f%%; %s)%n",
                     beside.p50Ms(), beside.p99Ms(), 100 * beside.shedFraction(),
-                    100 * (beside.p99Ms() / alone.p99Ms() - 1));
+                    100 * (beside.p99Ms() / alone.p99Ms() - 1), pausesBeside);
             System.out.printf(Locale.ROOT, "  job: %.0f bulk rows/s = %.0f%% of the idle capacity (%.0f rows/s: the "
                     + "ceiling less the live rows)%n", bulkRate, 100 * bulkRate / idle, idle);
             if (!Double.isNaN(idleShare)) {

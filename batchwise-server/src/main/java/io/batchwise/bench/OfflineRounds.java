@@ -61,9 +61,11 @@ final class OfflineRounds {
      * @param allocatedPerRow  heap bytes the job threads allocated per row over all rounds
      * @param validatedRate    rows/s from the job's creation (validation included), of the median round by that share
      * @param validatedShare   that round's rows/s from creation over the ceiling beside it
+     * @param pauses           the garbage-collection pauses over the timed rounds and the ceiling readings
      */
     record Result(double medianRate, double medianShare, String shares, double cpuMicros, double ceilingCpuMicros,
-                  String threads, double allocatedPerRow, double validatedRate, double validatedShare) {
+                  String threads, double allocatedPerRow, double validatedRate, double validatedShare,
+                  String pauses) {
     }
 
     /**
@@ -100,6 +102,7 @@ final class OfflineRounds {
                 long allocated = 0;
                 double ceilingRows = 0;
                 double ceilingCpu = 0;
+                GcPauses pauses = GcPauses.start();
                 RawCeiling before = RawCeiling.measure(m, seconds, seed);
                 RoundShare[] byRound = new RoundShare[rounds];
                 for (int r = 0; r < rounds; r++) {
@@ -120,6 +123,7 @@ final class OfflineRounds {
                             before.sustained(), after.sustained(), 100 * round.rate() / ceiling);
                     before = after;
                 }
+                pauses.close();
                 long allRows = Math.max(1, rows);
                 String byThread = threads.entrySet().stream()
                         .filter(e -> e.getValue().seconds() * 1e6 / allRows >= 0.5)
@@ -136,7 +140,8 @@ final class OfflineRounds {
                 System.out.printf(Locale.ROOT, "offline job: %.1f rows per run (warm-ups included)%n",
                         runner.meanRowsPerRun());
                 return new Result(median.rate(), median.share(), shares, cpu / 1e3 / allRows, ceilingCpu / ceilingRows,
-                        byThread, allocated / (double) allRows, validated.validatedRate(), validated.validatedShare());
+                        byThread, allocated / (double) allRows, validated.validatedRate(), validated.validatedShare(),
+                        pauses.toString());
             }
         }
     }

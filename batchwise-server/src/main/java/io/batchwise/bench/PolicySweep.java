@@ -190,14 +190,19 @@ public final class PolicySweep {
     private LoadResult probe(LoadGenerator gen, Policy policy, double rate, List<LoadResult> probes) throws Exception {
         ThreadCpu cpu0 = ThreadCpu.read();
         long t0 = System.nanoTime();
-        LoadResult r = gen.run(load(policy, rate, probeDuration(probe, rate)));
+        LoadResult r;
+        GcPauses pauses;
+        try (GcPauses gc = GcPauses.start()) {
+            r = gen.run(load(policy, rate, probeDuration(probe, rate)));
+            pauses = gc;
+        }
         double wall = (System.nanoTime() - t0) / 1e9;
         ThreadCpu cpu1 = ThreadCpu.read();
         probes.add(r);
         progress.accept(String.format("  %-14s rate %7.0f/s  p99 %8.2f ms  shed %5.2f%%  rows/run %6.1f in %5.1f ms"
                 + "  %s", policy.label(), rate, r.p99Ms(), 100 * r.shedFraction(), r.meanRowsPerRun(), r.meanRunMs(),
                 r.holds(p99LimitMs, maxShed) ? "holds" : "fails"));
-        progress.accept("      cores by thread: " + cores(cpu0.usageUntil(cpu1, 0.01 * wall), wall));
+        progress.accept("      cores by thread: " + cores(cpu0.usageUntil(cpu1, 0.01 * wall), wall) + "; " + pauses);
         return r;
     }
 
