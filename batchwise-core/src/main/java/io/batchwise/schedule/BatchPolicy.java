@@ -7,7 +7,7 @@ import io.batchwise.model.ModelConfig;
 interface BatchPolicy {
     /**
      * @param rows     the live rows to run now (0 to wait)
-     * @param reason   why (for metrics): full, deadline, no-arrivals, window, preferred, single
+     * @param reason   why (for metrics): full, deadline, no-arrivals, busy, window, preferred, single
      * @param wakeAt   when waiting, the time to decide again (ticker nanos)
      */
     record Decision(int rows, String reason, long wakeAt) {

@@ -19,6 +19,15 @@ package io.batchwise.schedule;
  *       waiting only adds latency: run now ("no-arrivals"). Likewise when no request has come
  *       for three mean inter-arrival gaps (the traffic stopped, or a closed-loop client is
  *       waiting for this very answer).</li>
+ *   <li>At the arrival rate, even runs of n' rows would keep an instance busy {@link #BUSY} of
+ *       the time or more (λ·t(n')/n'): run now ("busy"). Near the machine's limit, waiting idles
+ *       an instance the traffic needs and plans every batch's oldest request to finish just
+ *       inside its reserve, so the tail of the runs and of the response takes requests past
+ *       their deadline. Running what queued during the last run keeps the instance working (the
+ *       next batch forms during this run), as Triton's dynamic batcher does under load. The test
+ *       reads the traffic, not how busy the instance has been: running small batches keeps an
+ *       instance busy, which must not keep the policy from waiting once the load falls. Below
+ *       that load, waiting costs no capacity and buys larger, cheaper runs.</li>
  *   <li>Otherwise wait, until the earlier of {@code latest} and the time λ needs to fill the
  *       batch; any arrival, completion or that time triggers a new decision.</li>
  * </ol>
@@ -41,6 +50,11 @@ final class SloPolicy implements BatchPolicy {
     private static final long GUARD_NANOS = 1_000_000;
     private static final long TIMER_SLACK_NANOS = 200_000;
     private static final double SILENT_GAPS = 3;
+    /**
+     * The share of an instance's time the traffic would take at the batch size the deadline
+     * allows (arrival rate times t(n) / n), from which no run waits.
+     */
+    static final double BUSY = 0.7;
     private final int maxRows;
     /**
      * Per live class, the share of a request's budget kept in reserve for what the p90 does not
@@ -96,6 +110,14 @@ final class SloPolicy implements BatchPolicy {
         long silentAt = bucket.rate.lastArrival() + quiet;
         if (now >= silentAt) {
             return Decision.now(n, "no-arrivals");
+        }
+        int planned = Math.max(1, Math.max(n, expected));
+        if (perNano * latency.predict(planned) / planned >= BUSY) {
+            // Even the batch the deadline allows would keep the instance busy most of the time:
+            // the rows that queued during the last run are the batch, and the next one forms
+            // during this run. Waiting would idle an instance the traffic needs and plan every
+            // batch's oldest request to finish just inside its reserve.
+            return Decision.now(n, "busy");
         }
         long fill = (long) ((target - n) / perNano);
         return Decision.waitUntil(now + Math.max(1, Math.min(Math.min(latest - now, fill), silentAt - now)));
