@@ -95,7 +95,9 @@ final class SloPolicy implements BatchPolicy {
         double perNano = bucket.rate.perSecond(now) / 1e9;
         long slack = deadline - now;
         int expected = (int) Math.min(target, n + Math.floor(perNano * Math.max(0, slack - latency.predict(n))));
-        long latest = deadline - latency.predict(Math.max(n, expected));
+        int planned = Math.max(n, expected);
+        long plannedRun = latency.predict(planned);
+        long latest = deadline - plannedRun;
         // Within a timer's slack of the planned start counts as reaching it.
         if (latest <= now + TIMER_SLACK_NANOS) {
             return Decision.now(n, "deadline");
@@ -111,8 +113,7 @@ final class SloPolicy implements BatchPolicy {
         if (now >= silentAt) {
             return Decision.now(n, "no-arrivals");
         }
-        int planned = Math.max(1, Math.max(n, expected));
-        if (perNano * latency.predict(planned) / planned >= BUSY) {
+        if (perNano * plannedRun / Math.max(1, planned) >= BUSY) {
             // Even the batch the deadline allows would keep the instance busy most of the time:
             // the rows that queued during the last run are the batch, and the next one forms
             // during this run. Waiting would idle an instance the traffic needs and plan every
