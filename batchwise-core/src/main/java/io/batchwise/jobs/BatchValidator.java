@@ -38,6 +38,15 @@ final class BatchValidator {
 
     /** Validates, giving up (returning null) as soon as {@code stop} says so. */
     Result validate(Path file, String endpoint, java.util.function.BooleanSupplier stop) throws IOException {
+        return validate(file, endpoint, stop, null);
+    }
+
+    /**
+     * Validates, giving up (returning null) as soon as {@code stop} says so, and records in
+     * {@code bodies} (when not null) where each line's body lies, for the run to use.
+     */
+    Result validate(Path file, String endpoint, java.util.function.BooleanSupplier stop, BodyExtents bodies)
+            throws IOException {
         List<BatchError> errors = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         long lines = 0;
@@ -51,7 +60,11 @@ final class BatchValidator {
                 lines++;
                 BatchError error = null;
                 try {
-                    String customId = InputLine.check(line, endpoint);
+                    InputLine.Checked checked = InputLine.checkBody(line, endpoint);
+                    String customId = checked.customId();
+                    if (bodies != null) {
+                        bodies.put(lines - 1, checked.body());
+                    }
                     if (!ids.add(customId)) {
                         error = new BatchError("duplicate_custom_id", "line " + line.number() + ": custom_id '"
                                 + customId + "' is used by an earlier line; each must be unique",

@@ -145,8 +145,16 @@ public record InputLine(String customId, String method, String url, byte[] body)
 
     /** {@link #parseValidated(LineReader.Line, String)} without copying the body out of the line. */
     static InPlace parseValidatedInPlace(LineReader.Line l, String endpoint) throws Invalid {
+        return parseValidatedInPlace(l, endpoint, null);
+    }
+
+    /**
+     * {@link #parseValidatedInPlace(LineReader.Line, String)} for a line whose body
+     * {@link #checkBody} already found at {@code knownBody} (null: look for it).
+     */
+    static InPlace parseValidatedInPlace(LineReader.Line l, String endpoint, int[] knownBody) throws Invalid {
         byte[] b = l.bytes();
-        int[] body = bodyExtent(b);
+        int[] body = knownBody != null ? knownBody : bodyExtent(b);
         if (body == null || !l.utf8()) {
             InputLine whole = parse(l, endpoint);
             return new InPlace(whole.customId(), whole.url(), whole.body(), 0, whole.body().length);
@@ -167,8 +175,17 @@ public record InputLine(String customId, String method, String url, byte[] body)
      * bytes at a time rather than token by token.
      */
     static String check(LineReader.Line l, String endpoint) throws Invalid {
+        return checkBody(l, endpoint).customId();
+    }
+
+    /** A checked line's custom id, and [start, end) of its body when the check found it (else null). */
+    record Checked(String customId, int[] body) {
+    }
+
+    /** {@link #check(LineReader.Line, String)}, keeping where the body is when the check found it. */
+    static Checked checkBody(LineReader.Line l, String endpoint) throws Invalid {
         int[] body = l.utf8() ? JsonCheck.bodyOfWellFormed(l.bytes()) : null;
-        return (body == null ? parse(l, endpoint) : head(l, body, endpoint)).customId();
+        return new Checked((body == null ? parse(l, endpoint) : head(l, body, endpoint)).customId(), body);
     }
 
     /** {@link #parse} of the line with its body {@code [body[0], body[1])} replaced by {@code {}}. */

@@ -43,6 +43,8 @@ final class JobRun {
     private final JobEngine engine;
     private final String id;
     private volatile boolean cancelled;
+    /** Where validation found each line's body, when this run validated the file (null after a restart). */
+    private BodyExtents bodies;
 
     JobRun(JobEngine engine, String id) {
         this.engine = engine;
@@ -106,8 +108,9 @@ final class JobRun {
                     + job.inputFileId() + "' no longer exists", "input_file_id", null)), 0, now());
             return null;
         }
+        BodyExtents found = new BodyExtents();
         BatchValidator.Result result = new BatchValidator(engine.settings.maxLinesPerBatch(), JobSettings.MAX_LINE_BYTES)
-                .validate(input, job.endpoint(), () -> cancelled || engine.stopping());
+                .validate(input, job.endpoint(), () -> cancelled || engine.stopping(), found);
         engine.checkHalted();
         if (result == null) {
             return engine.stopping() ? null : engine.get(id); // cancelled: the run goes on to finish it
@@ -117,6 +120,7 @@ final class JobRun {
             return null;
         }
         engine.store.startProgress(id, result.lines(), Ids.file(), Ids.file(), now());
+        bodies = found;
         return engine.get(id);
     }
 
@@ -248,7 +252,7 @@ final class JobRun {
         Checkpoint cp = work.checkpoint();
         Progress p = new Progress(cp);
         try (LineReader in = new LineReader(engine.files.content(job.inputFileId()), cp.inputOffset(), 0,
-                JobSettings.MAX_LINE_BYTES);
+                JobSettings.MAX_LINE_BYTES, true);
              AppendLog out = AppendLog.open(engine.files.path(work.outputFileId()), cp.outputBytes());
              AppendLog err = AppendLog.open(engine.files.path(work.errorFileId()), cp.errorBytes())) {
             Window w = new Window(endpoint, job.endpoint(), in, p);
@@ -343,7 +347,8 @@ final class JobRun {
     private Slot prepare(LineReader.Line line, long index, String endpointPath, BatchEndpoint endpoint) {
         Slot s = new Slot(line, index);
         try {
-            InputLine.InPlace request = InputLine.parseValidatedInPlace(line, endpointPath);
+            InputLine.InPlace request = InputLine.parseValidatedInPlace(line, endpointPath,
+                    bodies == null ? null : bodies.get(index));
             s.customId = request.customId();
             s.call = endpoint.prepare(request.url(), request.bytes(), request.bodyFrom(), request.bodyTo());
             s.rows = Math.max(1, s.call.request().inputs().isEmpty() ? 1 : s.call.request().inputs().get(0).rows());

@@ -33,6 +33,8 @@ final class LineReader implements AutoCloseable {
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
     private final long maxLineBytes;
+    /** The file passed {@link BatchValidator}, so its lines are known to be UTF-8. */
+    private final boolean validated;
     /** Where a line that spans buffer refills is put together. */
     private byte[] line = new byte[1024];
     private long position;
@@ -44,6 +46,15 @@ final class LineReader implements AutoCloseable {
      * @param linesBefore  physical lines before {@code offset}, to number lines as in the file
      */
     LineReader(Path file, long offset, long linesBefore, long maxLineBytes) throws IOException {
+        this(file, offset, linesBefore, maxLineBytes, false);
+    }
+
+    /**
+     * @param validated the file passed {@link BatchValidator} (files are never changed once
+     *                  stored), so each line's UTF-8 need not be checked again
+     */
+    LineReader(Path file, long offset, long linesBefore, long maxLineBytes, boolean validated) throws IOException {
+        this.validated = validated;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         this.channel.position(offset);
         this.position = offset;
@@ -74,7 +85,7 @@ final class LineReader implements AutoCloseable {
 
     /** JSON lines are nearly always ASCII; only others pay for a strict decode. */
     private boolean validUtf8(byte[] b) {
-        if (ByteSearch.ascii(b, 0, b.length)) {
+        if (validated || ByteSearch.ascii(b, 0, b.length)) {
             return true;
         }
         try {

@@ -38,6 +38,27 @@ class BatchValidatorTest {
         assertEquals(3, r.lines());
     }
 
+    /** The run reuses these in place of {@link InputLine#bodyExtent}, so they must agree with it. */
+    @Test
+    void validate_recordsEachLinesBody_asBodyExtentFindsIt() throws IOException {
+        String odd = "{\"custom_id\":\"d\",\"body\":{\"x\":[1.5e3,\"}\"]},\"method\":\"POST\",\"url\":\""
+                + ENDPOINT + "\"}";
+        String[] lines = {line("a"), line("b").replace("{\"x\"", " { \"x\""), line("c"), odd};
+        Path f = dir.resolve("in.jsonl");
+        Files.writeString(f, lines[0] + "\n" + lines[1] + lines[2] + odd + "\n", StandardCharsets.UTF_8);
+        BodyExtents bodies = new BodyExtents();
+        assertTrue(new BatchValidator(50_000, 1 << 20).validate(f, ENDPOINT, () -> false, bodies).ok());
+        for (int i = 0; i < lines.length; i++) {
+            byte[] bytes = lines[i].trim().getBytes(StandardCharsets.UTF_8);
+            int[] found = bodies.get(i);
+            if (found != null) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(InputLine.bodyExtent(bytes), found, lines[i]);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertNotNull(bodies.get(0), "a plain line's body is found");
+        org.junit.jupiter.api.Assertions.assertNotNull(bodies.get(3), "and one not last in its line");
+    }
+
     @Test
     void validate_crlfLineEndings_accepted() throws IOException {
         assertTrue(validate(line("a").replace("\n", "\r\n") + line("b").replace("\n", "\r\n")).ok());

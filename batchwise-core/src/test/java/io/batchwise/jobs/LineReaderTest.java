@@ -116,4 +116,16 @@ class LineReaderTest {
             assertNull(in.next());
         }
     }
+
+    /** A validated file's lines were checked whole before the run; the run's reader does not look again. */
+    @Test
+    void next_validatedFile_takesLinesAsUtf8WithoutChecking() throws Exception {
+        byte[] content = {'a', (byte) 0xff, '\n'};
+        try (LineReader in = new LineReader(write(content), 0, 0, 100)) {
+            assertFalse(in.next().utf8());
+        }
+        try (LineReader in = new LineReader(write(content), 0, 0, 100, true)) {
+            assertTrue(in.next().utf8());
+        }
+    }
 }

@@ -150,7 +150,7 @@ final class JsonNumberParser {
             if (k == 0) {
                 break;
             }
-            m = m * LONG_POWERS_OF_TEN[k] + digitsValue(w, k);
+            m = m * LONG_POWERS_OF_TEN[k] + AsciiDigits.digitsValue(w, k);
             i += k;
             if (k < Long.BYTES) {
                 break;
@@ -163,19 +163,6 @@ final class JsonNumberParser {
         }
         accumulator = m;
         return i;
-    }
-
-    /** The value of {@code k} (1 to 8) ASCII digits in the low bytes of {@code w}, the first lowest. */
-    static long digitsValue(long w, int k) {
-        // Shifted to the last k of eight places, the digits have zero bytes before them: leading zeros.
-        return eightDigits(w << ((Long.BYTES - k) << 3));
-    }
-
-    /** The value of eight ASCII digits, the first in the lowest byte. */
-    private static long eightDigits(long w) {
-        w = (w & 0x0f0f0f0f0f0f0f0fL) * 2561 >>> 8;
-        w = (w & 0x00ff00ff00ff00ffL) * 6553601 >>> 16;
-        return (w & 0x0000ffff0000ffffL) * 42949672960001L >>> 32;
     }
 
     /** True when the last token had no fraction and no exponent (a JSON integer). */

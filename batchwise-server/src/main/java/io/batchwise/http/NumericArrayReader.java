@@ -243,7 +243,7 @@ final class NumericArrayReader {
         if (k == 0 || k == Long.BYTES) {
             return -1;
         }
-        m = m * JsonNumberParser.LONG_POWERS_OF_TEN[k] + JsonNumberParser.digitsValue(w, k);
+        m = m * JsonNumberParser.LONG_POWERS_OF_TEN[k] + AsciiDigits.digitsValue(w, k);
         j += k;
         if (m > SHORT_LIMIT || (b[j] | 0x20) == 'e') {
             return -1;
@@ -260,15 +260,18 @@ final class NumericArrayReader {
      * bytes before {@link #limit}.
      */
     private int oneDigitSingle(int from) {
-        int next = AsciiDigits.oneDigitDecimal(b, from);
+        long head = (long) LONGS.get(b, from);
+        long unsigned = (long) LONGS.get(b, from + 2);
+        long signed = (long) LONGS.get(b, from + 3);
+        int next = AsciiDigits.oneDigitDecimal(from, head, unsigned, signed);
         if (next < 0) {
             return -1;
         }
-        int negative = b[from] == '-' ? 1 : 0;
+        // the value from the same reads, off the chain from one token's start to the next's
+        int negative = AsciiDigits.minus(head);
         int k = next - from - negative - 3;
-        long fraction = (long) LONGS.get(b, from + negative + 2);
-        long m = (b[from + negative] - '0') * JsonNumberParser.LONG_POWERS_OF_TEN[k]
-                + JsonNumberParser.digitsValue(fraction, k);
+        long m = ((head >>> (negative << 3) & 0xff) - '0') * JsonNumberParser.LONG_POWERS_OF_TEN[k]
+                + AsciiDigits.digitsValue(AsciiDigits.fraction(unsigned, signed, negative), k);
         if (m > SHORT_LIMIT) {
             return -1;
         }
