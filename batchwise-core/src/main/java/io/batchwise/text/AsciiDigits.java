@@ -43,7 +43,9 @@ public final class AsciiDigits {
      * token's value from them too: the eight bytes at {@code from}, {@code from + 2} and
      * {@code from + 3}. No step branches on the sign: in feature rows the sign is a coin toss, and
      * a branch on it, mispredicted half the time, cost nearly as much as the rest of reading the
-     * number (12.5 us against 7 us per 1,024 floats, mixed signs against positive ones).
+     * number (in a scratch timing, not a command in the repo: 12.5 us against 7 us per 1,024
+     * floats, mixed signs against positive ones; {@code bench jobs} shows the whole change in its
+     * job thread's CPU per row).
      */
     public static int oneDigitDecimal(int from, long head, long unsigned, long signed) {
         // Both fraction runs are measured, then one is chosen by the sign, so that the next

@@ -1,6 +1,8 @@
 package io.batchwise.jobs;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -52,11 +54,11 @@ class BatchValidatorTest {
             byte[] bytes = lines[i].trim().getBytes(StandardCharsets.UTF_8);
             int[] found = bodies.get(i);
             if (found != null) {
-                org.junit.jupiter.api.Assertions.assertArrayEquals(InputLine.bodyExtent(bytes), found, lines[i]);
+                assertArrayEquals(InputLine.bodyExtent(bytes), found, lines[i]);
             }
         }
-        org.junit.jupiter.api.Assertions.assertNotNull(bodies.get(0), "a plain line's body is found");
-        org.junit.jupiter.api.Assertions.assertNotNull(bodies.get(3), "and one not last in its line");
+        assertNotNull(bodies.get(0), "a plain line's body is found");
+        assertNotNull(bodies.get(3), "and one not last in its line");
     }
 
     @Test
