@@ -109,7 +109,10 @@ final class JobRun {
             return null;
         }
         BodyExtents found = new BodyExtents();
-        BatchValidator.Result result = new BatchValidator(engine.settings.maxLinesPerBatch(), JobSettings.MAX_LINE_BYTES)
+        // As many parts at once as batches may decode lines at once: on a server that keeps a core
+        // for live requests (the default), validation keeps off it too.
+        BatchValidator.Result result = new BatchValidator(engine.settings.maxLinesPerBatch(), JobSettings.MAX_LINE_BYTES,
+                engine.settings.cpuThreads(), BatchValidator.MIN_PART_BYTES)
                 .validate(input, job.endpoint(), () -> cancelled || engine.stopping(), found);
         engine.checkHalted();
         if (result == null) {

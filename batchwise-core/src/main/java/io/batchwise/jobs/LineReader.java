@@ -40,6 +40,8 @@ final class LineReader implements AutoCloseable {
     private long position;
     private long number;
     private boolean eof;
+    /** Where the lines this reader returns end: a line boundary, or the end of the file. */
+    private long end = Long.MAX_VALUE;
 
     /**
      * @param offset       where to start (a line boundary from a checkpoint)
@@ -63,9 +65,21 @@ final class LineReader implements AutoCloseable {
         buffer.flip();
     }
 
-    /** The next non-blank line, or null at the end of the file. */
+    /**
+     * Returns no line that starts at or after {@code end}, a line boundary (the offset after a
+     * newline), so that readers of consecutive parts of a file see each line once.
+     */
+    LineReader upTo(long end) {
+        this.end = end;
+        return this;
+    }
+
+    /** The next non-blank line, or null at the end of the file (or of the part, see {@link #upTo}). */
     Line next() throws IOException {
         while (true) {
+            if (position >= end) {
+                return null;
+            }
             byte[] b = readLine();
             if (b == null) {
                 return null;

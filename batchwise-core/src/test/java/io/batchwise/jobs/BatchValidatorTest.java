@@ -3,6 +3,7 @@ package io.batchwise.jobs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,8 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BatchValidatorTest {
     private static final String ENDPOINT = "/v2/models/tiny/infer";
@@ -145,5 +152,95 @@ class BatchValidatorTest {
         List<BatchError> errors = new BatchValidator(10, 1024).validate(f, ENDPOINT).errors();
         assertEquals("line_too_long", errors.get(0).code());
         assertEquals(2, errors.get(0).line());
+    }
+
+    /** 300 good lines of varied lengths, with blank lines, CRLF endings and a body not last in its line. */
+    private static String goodLines() {
+        Random r = new Random(42);
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            String l = line("id-" + i).replace("[1]", "[" + "1,".repeat(r.nextInt(40)) + "1]");
+            if (i % 37 == 5) {
+                l = "{\"custom_id\":\"id-" + i + "\",\"body\":{\"x\":[2]},\"method\":\"POST\",\"url\":\""
+                        + ENDPOINT + "\"}\n";
+            }
+            b.append(i % 11 == 3 ? l.replace("\n", "\r\n") : l);
+            if (i % 23 == 7) {
+                b.append(i % 2 == 0 ? "\n" : "  \t\n");
+            }
+        }
+        return b.toString();
+    }
+
+    /** The file checked on one thread and in parts on {@code threads}: the same result and bodies. */
+    private void assertPartsAgreeWithOneThread(String content, long maxLines, int threads) throws IOException {
+        Path f = dir.resolve("parts.jsonl");
+        Files.writeString(f, content, StandardCharsets.UTF_8);
+        BodyExtents one = new BodyExtents();
+        BodyExtents parts = new BodyExtents();
+        BatchValidator.Result expected = new BatchValidator(maxLines, 1 << 20).validate(f, ENDPOINT, () -> false, one);
+        // parts of at least 64 bytes: a few lines each
+        BatchValidator.Result actual = new BatchValidator(maxLines, 1 << 20, threads, 64)
+                .validate(f, ENDPOINT, () -> false, parts);
+        assertEquals(expected, actual);
+        if (expected.ok()) {
+            for (int i = 0; i <= expected.lines(); i++) {
+                assertArrayEquals(one.get(i), parts.get(i), "body of line " + i);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3, 8, 64})
+    void validate_inParts_findsWhatOneThreadFinds(int threads) throws IOException {
+        assertPartsAgreeWithOneThread(goodLines(), 50_000, threads);
+    }
+
+    static Stream<Arguments> problemsInParts() {
+        String good = goodLines();
+        String[] lines = good.split("(?<=\n)");
+        String late = lines[lines.length - 20];
+        return Stream.of(
+                Arguments.of("an id used in the first part and again in the last", good + line("id-3")),
+                Arguments.of("bad JSON late in the file", good.replace(late, "{oops\n")),
+                Arguments.of("a url for another endpoint late in the file",
+                        good.replace(late, late.replace(ENDPOINT, "/v1/embeddings"))),
+                Arguments.of("bad lines in several parts", good.replace("\"id-10\"", "\"id-10").replace(late, "[1]\n")),
+                Arguments.of("only blank lines", "\n".repeat(400)),
+                Arguments.of("a last line with no newline", good + line("last").trim()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("problemsInParts")
+    void validate_inParts_problemsListedAsOneThreadListsThem(String what, String content) throws IOException {
+        assertPartsAgreeWithOneThread(content, 50_000, 4);
+    }
+
+    @Test
+    void validate_inPartsOverTheLineLimit_failsAsOneThreadDoes() throws IOException {
+        assertPartsAgreeWithOneThread(goodLines(), 250, 4);
+    }
+
+    /** Each part asks whether to stop once per 1,024 lines: once each here, and no second pass. */
+    @Test
+    void validate_inParts_checksAGoodFileOnceOnSeveralThreads() throws IOException {
+        Path f = dir.resolve("threads.jsonl");
+        Files.writeString(f, goodLines(), StandardCharsets.UTF_8);
+        List<String> askedBy = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        BatchValidator.Result r = new BatchValidator(50_000, 1 << 20, 4, 64).validate(f, ENDPOINT, () -> {
+            askedBy.add(Thread.currentThread().getName());
+            return false;
+        }, null);
+        assertTrue(r.ok(), r.errors().toString());
+        assertEquals(300, r.lines());
+        assertEquals(4, askedBy.size(), askedBy.toString());
+        assertEquals(4, new java.util.HashSet<>(askedBy).size(), askedBy.toString());
+    }
+
+    @Test
+    void validate_inPartsStopped_returnsNull() throws IOException {
+        Path f = dir.resolve("stop.jsonl");
+        Files.writeString(f, goodLines(), StandardCharsets.UTF_8);
+        assertNull(new BatchValidator(50_000, 1 << 20, 4, 64).validate(f, ENDPOINT, () -> true, null));
     }
 }

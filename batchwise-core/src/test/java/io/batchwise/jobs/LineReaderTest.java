@@ -128,4 +128,22 @@ class LineReaderTest {
             assertTrue(in.next().utf8());
         }
     }
+
+    @Test
+    void upTo_consecutiveParts_returnEachLineOnce() throws Exception {
+        String content = "{\"a\":1}\n\n{\"b\":2}\r\n{\"c\":3}\n{\"d\":4}";
+        Path f = write(content.getBytes(StandardCharsets.US_ASCII));
+        long boundary = content.indexOf("{\"c\"");
+        List<String> seen = new ArrayList<>();
+        try (LineReader first = new LineReader(f, 0, 0, 100).upTo(boundary);
+             LineReader second = new LineReader(f, boundary, 0, 100)) {
+            for (LineReader in : List.of(first, second)) {
+                LineReader.Line l;
+                while ((l = in.next()) != null) {
+                    seen.add(new String(l.bytes(), StandardCharsets.US_ASCII) + "@" + l.end());
+                }
+            }
+        }
+        assertEquals(List.of("{\"a\":1}@8", "{\"b\":2}@18", "{\"c\":3}@26", "{\"d\":4}@33"), seen);
+    }
 }

@@ -132,8 +132,11 @@ final class BatchCommand implements Runnable {
                     return 2;
                 }
                 int rows = inFlight > 0 ? inFlight : 8 * m.config().maxBatchSize() * m.config().instances();
+                // A machine given to this job: no core is kept for live requests (validation, for one,
+                // checks the file's parts on every core).
                 JobSettings settings = JobSettings.defaults().withMaxInFlightRows(rows)
-                        .withCheckpoints(checkpointLines, Duration.ofMillis(500)).withMaxLinesPerBatch(Long.MAX_VALUE);
+                        .withCheckpoints(checkpointLines, Duration.ofMillis(500)).withMaxLinesPerBatch(Long.MAX_VALUE)
+                        .withCpuThreads(Runtime.getRuntime().availableProcessors());
                 try (FullBatchRunner runner = new FullBatchRunner(registry);
                      JobStore store = JobStore.open(stateDir)) {
                     FileStore files = new FileStore(store, Clock.systemUTC());
