@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Open-loop load against a running server (Poisson arrivals, latency from intended send time).",
-        subcommands = {RawBenchCommand.class, SweepCommand.class, JobBenchCommand.class})
+        subcommands = {RawBenchCommand.class, SweepCommand.class, SimulateCommand.class, JobBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
