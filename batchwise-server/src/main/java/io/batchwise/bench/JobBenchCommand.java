@@ -51,8 +51,10 @@ import picocli.CommandLine.Option;
  *   <li>Co-run ({@code --corun}): an in-process server, open-loop live requests at a share of the
  *       ceiling (Poisson, --rows-per-request rows each) for a while alone, then again with a batch running. It
  *       reports live p99 with and without the batch, and the bulk rows the scheduler ran during
- *       the second window as a share of the idle capacity (the configured layout's sustained
- *       ceiling, which the server runs, minus live rows/s).</li>
+ *       the second window as a share of the idle capacity: what the CPU the machine left idle
+ *       with live traffic alone (from /proc/stat) would run at the bulk lane's CPU time per row
+ *       at the ceiling. Beside it, their share of the configured layout's sustained ceiling
+ *       less the live rows/s, a reading that takes live rows to cost what full batches cost.</li>
  * </ol>
  */
 @Command(name = "jobs", mixinStandardHelpOptions = true,
@@ -283,16 +285,23 @@ public final class JobBenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  beside job:  p50 %.2f ms  p99 %.2f ms  shed %.2f%%  (p99 %+.0f%%; %s)%n",
                     beside.p50Ms(), beside.p99Ms(), 100 * beside.shedFraction(),
                     100 * (beside.p99Ms() / alone.p99Ms() - 1), pausesBeside);
-            System.out.printf(Locale.ROOT, "  job: %.0f bulk rows/s = %.0f%% of the idle capacity (%.0f rows/s: the "
-                    + "ceiling less the live rows)%n", bulkRate, 100 * bulkRate / idle, idle);
+            // The idle capacity is what the cores left idle beside live traffic alone (HTTP, JSON and
+            // this load generator included) could run at the bulk lane's CPU time per row at the
+            // ceiling. The ceiling less the live rows is printed beside it: it takes live rows to
+            // cost what rows at the max batch cost, and they cost more, so it counts part of the
+            // CPU that live traffic uses as idle.
+            String lessLive = String.format(Locale.ROOT, "%.0f%% of the ceiling less the live rows (%.0f rows/s, which "
+                    + "counts live rows at what full batches cost)", 100 * bulkRate / idle, idle);
             if (!Double.isNaN(idleShare)) {
-                // What the cores left idle beside live traffic alone (HTTP, JSON and this load generator
-                // included) could run at the bulk lane's CPU time per row at the ceiling.
                 int cores = Runtime.getRuntime().availableProcessors();
                 double idleCpu = idleShare * cores * 1e6 / laneCpuMicrosPerRow;
-                System.out.printf(Locale.ROOT, "       = %.0f%% of the idle CPU (the cores were %.0f%% idle with live "
-                        + "traffic alone: %.0f rows/s at %.0f us of CPU per row)%n", 100 * bulkRate / idleCpu,
-                        100 * idleShare, idleCpu, laneCpuMicrosPerRow);
+                System.out.printf(Locale.ROOT, "  job: %.0f bulk rows/s = %.0f%% of the idle capacity (the cores were "
+                        + "%.0f%% idle with live traffic alone: %.0f rows/s at the bulk lane's %.0f us of CPU per row)%n",
+                        bulkRate, 100 * bulkRate / idleCpu, 100 * idleShare, idleCpu, laneCpuMicrosPerRow);
+                System.out.println("       = " + lessLive);
+            } else {
+                System.out.printf(Locale.ROOT, "  job: %.0f bulk rows/s = %s (no /proc/stat here to read the idle "
+                        + "capacity from)%n", bulkRate, lessLive);
             }
         }
     }
