@@ -262,7 +262,8 @@ public final class RawBenchCommand implements Callable<Integer> {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
-    private static void writeDemo(Path dir, String name) throws IOException {
+    /** Writes the demo model {@code name} (scorer, embedder or tiny) under {@code dir}. */
+    static void writeDemo(Path dir, String name) throws IOException {
         switch (name) {
             case "scorer" -> DemoModels.writeScorer(dir);
             case "embedder" -> DemoModels.writeEmbedder(dir);
@@ -270,7 +271,7 @@ public final class RawBenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -94,7 +94,7 @@ final class SimulateCommand implements Callable<Integer> {
         long stallNanos = Durations.parse("--stall", stall).toNanos();
         Path dir = Files.createTempDirectory("batchwise-simulate");
         try {
-            DemoModels.write(dir);
+            RawBenchCommand.writeDemo(dir, model);
             ModelSource source = new ModelRepository(dir).read(model);
             ModelConfig base = source.config();
             int instances = base.instances();
@@ -133,9 +133,7 @@ final class SimulateCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            RawBenchCommand.deleteRecursively(dir);
         }
     }
 
