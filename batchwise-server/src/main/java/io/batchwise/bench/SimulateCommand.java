@@ -3,6 +3,7 @@ package io.batchwise.bench;
 import io.batchwise.model.BatchingConfig;
 import io.batchwise.model.Durations;
 import io.batchwise.model.ModelConfig;
+import io.batchwise.model.ModelConfigParser;
 import io.batchwise.model.ModelRepository;
 import io.batchwise.model.ModelSource;
 import io.batchwise.onnx.DemoModels;
@@ -148,20 +149,14 @@ final class SimulateCommand implements Callable<Integer> {
         };
     }
 
-    /** {@code base} with the batching policy {@code text}: none, slo or window:DELAY (no preferred sizes). */
+    /**
+     * {@code base} with the batching policy {@code text}: none, slo or window:DELAY, read as
+     * {@code bench sweep} reads it ({@link PolicySweep.Policy}), so both commands run the same
+     * policies.
+     */
     static ModelConfig withPolicy(ModelConfig base, String text) {
-        BatchingConfig b = base.batching();
-        BatchingConfig policy;
-        if (text.equals("none")) {
-            policy = new BatchingConfig(BatchingConfig.Policy.NONE, b.maxQueueDelay(), List.of(), b.deferredThreshold());
-        } else if (text.equals("slo")) {
-            policy = new BatchingConfig(BatchingConfig.Policy.SLO, b.maxQueueDelay(), List.of(), b.deferredThreshold());
-        } else if (text.startsWith("window:")) {
-            policy = new BatchingConfig(BatchingConfig.Policy.WINDOW, Durations.parse("window", text.substring(7)),
-                    List.of(), b.deferredThreshold());
-        } else {
-            throw new IllegalArgumentException("policy must be none, slo or window:DELAY (got " + text + ")");
-        }
+        BatchingConfig policy = ModelConfigParser.parse("batching:\n" + PolicySweep.Policy.parse(text).batchingYaml(),
+                base.name()).batching();
         return new ModelConfig(base.name(), base.maxBatchSize(), base.instances(), base.intraOpThreads(), base.device(),
                 base.latencyTarget(), policy, base.queue(), base.pool(), base.tokenizer(), 0);
     }
