@@ -28,6 +28,8 @@ import java.util.function.Consumer;
  */
 public final class PolicySweep {
     private static final double CEILING_SECONDS = 3;
+    /** The arrivals' seed of every probe of a search, and of the first round at a fixed rate. */
+    private static final long FIRST_SEED = 42;
     /** One policy under test: a label and its config.yaml batching block. */
     public record Policy(String label, String batchingYaml) {
         /** Parses {@code none}, {@code slo} or {@code window:5ms}. */
@@ -52,6 +54,44 @@ public final class PolicySweep {
      */
     public record Outcome(Policy policy, double bestRate, LoadResult best, List<LoadResult> probes,
                           double ceilingBeside) {
+    }
+
+    /**
+     * One policy's probes at one fixed rate, one per round ({@link #runAtRate}). Probes of the
+     * same round send the same arrivals to every policy, so the policies compare round by round.
+     */
+    public record Rounds(Policy policy, List<LoadResult> probes) {
+        /** How many of the probes held p99 within {@code p99LimitMs} with at most {@code maxShed} shed. */
+        public long holds(double p99LimitMs, double maxShed) {
+            return probes.stream().filter(r -> r.holds(p99LimitMs, maxShed)).count();
+        }
+
+        public double medianP99Ms() {
+            return median(probes.stream().mapToDouble(LoadResult::p99Ms).toArray());
+        }
+
+        public double medianShed() {
+            return median(probes.stream().mapToDouble(LoadResult::shedFraction).toArray());
+        }
+
+        public double medianRowsPerRun() {
+            return median(probes.stream().mapToDouble(LoadResult::meanRowsPerRun).toArray());
+        }
+
+        /** Median rows/s answered (achieved rate times rows per request). */
+        public double medianRowsPerSecond(int rowsPerRequest) {
+            return median(probes.stream().mapToDouble(r -> r.achievedRate() * rowsPerRequest).toArray());
+        }
+
+        static double median(double[] values) {
+            if (values.length == 0) {
+                return Double.NaN;
+            }
+            double[] v = values.clone();
+            java.util.Arrays.sort(v);
+            int mid = v.length / 2;
+            return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+        }
     }
 
     /** Requests a probe sends at least, so that its p99 rests on more than one or two of them. */
@@ -97,9 +137,7 @@ public final class PolicySweep {
         readings[0] = first.sustained();
         List<Outcome> swept = new ArrayList<>();
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(models, work.resolve("data")));
-             LoadGenerator gen = inProcess
-                     ? LoadGenerator.inProcess("http://127.0.0.1:" + server.port(), server.scheduler())
-                     : new LoadGenerator("http://127.0.0.1:" + server.port())) {
+             LoadGenerator gen = generator(server)) {
             for (int i = 0; i < policies.size(); i++) {
                 swept.add(sweep(gen, policies.get(i), startRate));
                 readings[i + 1] = ceiling(models, model).sustained();
@@ -120,6 +158,51 @@ public final class PolicySweep {
         }
         progress.accept(String.format(Locale.ROOT, "raw ONNX Runtime ceiling at batch 128 (%s, no HTTP), rows/s, "
                 + "before the first policy and after each: %s", first.layout(), all));
+        return out;
+    }
+
+    /**
+     * Probes every policy at one rate, {@code rounds} times, instead of searching for each one's
+     * limit. Each round runs every policy once, on arrivals seeded by the round (the same for all
+     * policies in it), in an order rotated by one each round so that no policy always runs first
+     * or last. Near a limit one probe holds or fails on a few slow runs, so a bisection's answer
+     * moves by a quarter between sweeps; how often each policy holds at the same rate, on the
+     * same arrivals, in the same minutes, compares policies on a noisy machine where one limit
+     * cannot. The raw ceiling is read before the first round and after the last.
+     */
+    public List<Rounds> runAtRate(List<Policy> policies, Path work, int instances, int intraOpThreads, double rate,
+                                  int rounds) throws Exception {
+        Path models = repository(policies, work, instances, intraOpThreads);
+        String model = policies.get(0).modelName();
+        double before = ceiling(models, model).sustained();
+        Map<Policy, List<LoadResult>> probes = new java.util.LinkedHashMap<>();
+        policies.forEach(p -> probes.put(p, new ArrayList<>()));
+        try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(models, work.resolve("data")));
+             LoadGenerator gen = generator(server)) {
+            for (Policy policy : policies) {
+                warmUp(gen, policy, rate);
+            }
+            for (int round = 0; round < rounds; round++) {
+                for (Policy policy : order(policies, round)) {
+                    probes.get(policy).add(probe(gen, policy, rate, FIRST_SEED + round, new ArrayList<>()));
+                }
+            }
+        }
+        double after = ceiling(models, model).sustained();
+        ceiling = Math.max(before, after);
+        progress.accept(String.format(Locale.ROOT, "raw ONNX Runtime ceiling at batch 128, rows/s, before the first "
+                + "round and after the last: %.0f, %.0f", before, after));
+        List<Rounds> out = new ArrayList<>();
+        probes.forEach((p, r) -> out.add(new Rounds(p, List.copyOf(r))));
+        return out;
+    }
+
+    /** {@code items} rotated left by {@code round}: round 0 keeps the order, round 1 starts with the second. */
+    static <T> List<T> order(List<T> items, int round) {
+        List<T> out = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            out.add(items.get((i + round) % items.size()));
+        }
         return out;
     }
 
@@ -150,19 +233,30 @@ public final class PolicySweep {
         }
     }
 
-    private Outcome sweep(LoadGenerator gen, Policy policy, double startRate) throws Exception {
-        List<LoadResult> probes = new ArrayList<>();
-        // Warm the JIT and the latency model first: the first policy measured must not pay for a
-        // cold JVM, nor the first probe for the compilers still working beside it.
-        JitWarmUp.untilQuiet(round -> gen.run(load(policy, startRate, Duration.ofSeconds(4))),
+    private LoadGenerator generator(BatchwiseServer server) {
+        String url = "http://127.0.0.1:" + server.port();
+        return inProcess ? LoadGenerator.inProcess(url, server.scheduler()) : new LoadGenerator(url);
+    }
+
+    /**
+     * Warms the JIT and the policy's latency model at {@code rate}: the first policy measured must
+     * not pay for a cold JVM, nor the first probe for the compilers still working beside it.
+     */
+    private void warmUp(LoadGenerator gen, Policy policy, double rate) throws Exception {
+        JitWarmUp.untilQuiet(round -> gen.run(load(policy, rate, Duration.ofSeconds(4), FIRST_SEED)),
                 "  " + policy.label() + " warm-up: %d round(s) of 4 s; the JIT compiled for %.0f%% of the last one",
                 progress);
+    }
+
+    private Outcome sweep(LoadGenerator gen, Policy policy, double startRate) throws Exception {
+        List<LoadResult> probes = new ArrayList<>();
+        warmUp(gen, policy, startRate);
         double pass = 0;
         LoadResult best = null;
         double fail = Double.NaN;
         double rate = startRate;
         while (Double.isNaN(fail)) {
-            LoadResult r = probe(gen, policy, rate, probes);
+            LoadResult r = probe(gen, policy, rate, FIRST_SEED, probes);
             if (r.holds(p99LimitMs, maxShed)) {
                 pass = rate;
                 best = r;
@@ -176,7 +270,7 @@ public final class PolicySweep {
         }
         for (int i = 0; i < 4 && !Double.isNaN(fail); i++) {
             double mid = pass == 0 ? fail / 2 : (pass + fail) / 2;
-            LoadResult r = probe(gen, policy, mid, probes);
+            LoadResult r = probe(gen, policy, mid, FIRST_SEED, probes);
             if (r.holds(p99LimitMs, maxShed)) {
                 pass = mid;
                 best = r;
@@ -187,13 +281,14 @@ public final class PolicySweep {
         return new Outcome(policy, pass, best, probes, Double.NaN);
     }
 
-    private LoadResult probe(LoadGenerator gen, Policy policy, double rate, List<LoadResult> probes) throws Exception {
+    private LoadResult probe(LoadGenerator gen, Policy policy, double rate, long seed, List<LoadResult> probes)
+            throws Exception {
         ThreadCpu cpu0 = ThreadCpu.read();
         long t0 = System.nanoTime();
         LoadResult r;
         GcPauses pauses;
         try (GcPauses gc = GcPauses.start()) {
-            r = gen.run(load(policy, rate, probeDuration(probe, rate)));
+            r = gen.run(load(policy, rate, probeDuration(probe, rate), seed));
             pauses = gc;
         }
         double wall = (System.nanoTime() - t0) / 1e9;
@@ -229,8 +324,8 @@ public final class PolicySweep {
         return String.format(Locale.ROOT, "total %.2f: ", total / wallSeconds) + groups;
     }
 
-    private LoadGenerator.Load load(Policy policy, double rate, Duration duration) {
-        return new LoadGenerator.Load(policy.modelName(), rate, duration, budget, rowsPerRequest, null, 42);
+    private LoadGenerator.Load load(Policy policy, double rate, Duration duration, long seed) {
+        return new LoadGenerator.Load(policy.modelName(), rate, duration, budget, rowsPerRequest, null, seed);
     }
 
     private static Path repository(List<Policy> policies, Path work, int instances, int intraOpThreads)

@@ -37,6 +37,14 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--start-rate", defaultValue = "100", description = "First rate tried, req/s (default ${DEFAULT-VALUE}).")
     double startRate;
 
+    @Option(names = "--rate", description = "Probe every policy at this one rate, --rounds times, interleaved, instead "
+            + "of searching for each one's highest rate (req/s).")
+    Double rate;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "With --rate: rounds; each runs every policy once on "
+            + "the same arrivals (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--rows-per-request", defaultValue = "1", description = "Rows per request (default ${DEFAULT-VALUE}).")
     int rows;
 
@@ -62,6 +70,15 @@ final class SweepCommand implements Callable<Integer> {
         Path dir = work != null ? work : Files.createTempDirectory("batchwise-sweep");
         PolicySweep sweep = new PolicySweep(Durations.parse("--probe", probe), limit, limit.toNanos() / 1e6, maxShed,
                 rows, System.out::println, inProcess);
+        if (rate != null) {
+            if (rate <= 0 || rounds < 1) {
+                System.err.println("--rate must be > 0 and --rounds >= 1");
+                return 2;
+            }
+            printRounds(sweep, sweep.runAtRate(policies.stream().map(PolicySweep.Policy::parse).toList(), dir, instances,
+                    threads, rate, rounds));
+            return 0;
+        }
         List<PolicySweep.Outcome> results = sweep.run(policies.stream().map(PolicySweep.Policy::parse).toList(), dir,
                 instances, threads, startRate);
         System.out.printf("%nhighest rate with p99 <= %s and <= %.0f%% shed (rows/request %d, %s):%n", p99, 100 * maxShed,
@@ -89,5 +106,31 @@ final class SweepCommand implements Callable<Integer> {
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
         }
         return 0;
+    }
+
+    private void printRounds(PolicySweep sweep, List<PolicySweep.Rounds> results) throws Exception {
+        double limitMs = Durations.parse("--p99", p99).toNanos() / 1e6;
+        System.out.printf("%nat %.0f req/s, %d round(s), each policy once per round on the same arrivals (rows/request %d,"
+                + " %s): probes holding p99 <= %s and <= %.0f%% shed, and medians over the rounds:%n", rate, rounds, rows,
+                inProcess ? "in process, no HTTP" : "over HTTP", p99, 100 * maxShed);
+        System.out.printf("%-14s %8s %10s %8s %10s %10s %10s%n", "policy", "holds", "p99 ms", "shed", "rows/run",
+                "rows/s", "/ceiling");
+        ArrayNode arr = JSON.createArrayNode();
+        for (PolicySweep.Rounds r : results) {
+            double rowsPerSecond = r.medianRowsPerSecond(rows);
+            System.out.printf("%-14s %5d/%-2d %10.2f %7.2f%% %10.1f %10.0f %9.0f%%%n", r.policy().label(),
+                    r.holds(limitMs, maxShed), r.probes().size(), r.medianP99Ms(), 100 * r.medianShed(),
+                    r.medianRowsPerRun(), rowsPerSecond, 100 * rowsPerSecond / sweep.ceiling());
+            ObjectNode n = arr.addObject().put("policy", r.policy().label()).put("rate", rate)
+                    .put("holds", r.holds(limitMs, maxShed)).put("rounds", r.probes().size())
+                    .put("median_p99_ms", r.medianP99Ms()).put("median_shed_fraction", r.medianShed())
+                    .put("median_rows_per_run", r.medianRowsPerRun()).put("median_rows_per_second", rowsPerSecond)
+                    .put("raw_ceiling_rows_per_second", sweep.ceiling());
+            ArrayNode probes = n.putArray("probes");
+            r.probes().forEach(x -> probes.add(x.toJson(JSON)));
+        }
+        if (json) {
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(arr));
+        }
     }
 }
