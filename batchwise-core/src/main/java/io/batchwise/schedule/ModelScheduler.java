@@ -104,6 +104,11 @@ final class ModelScheduler {
         }
     }
 
+    /** The batching policy the model's config names. */
+    BatchPolicy policy() {
+        return policy;
+    }
+
     /** The model-wide latency model (warm-up and every bucket's runs feed it). */
     LatencyModel latency() {
         return modelLatency;

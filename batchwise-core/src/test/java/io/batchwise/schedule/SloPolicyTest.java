@@ -53,11 +53,12 @@ class SloPolicyTest {
     /**
      * When the arrival rate would keep the instance busy most of the time even at the batch the
      * deadline allows (here about 11,600 rows/s against 8.4 ms for 128 rows: 76%), a request
-     * that could wait for a larger batch runs at once; with the same requests five times further
-     * apart (about 5,000 rows/s: 33%) it waits.
+     * that could wait for a larger batch waits only until it has used half of its time to wait,
+     * then runs with what queued; with the same requests five times further apart (about 5,000
+     * rows/s: 33%) it waits longer, until the latest start that keeps its deadline.
      */
     @Test
-    void poll_whenTheTrafficWouldKeepTheInstanceBusy_runsWhatQueuedInsteadOfWaiting() {
+    void poll_whenTheTrafficWouldKeepTheInstanceBusy_waitsHalfItsTimeThenRunsWhatQueued() {
         Fixture heavy = Fixture.config(Policy.SLO).maxBatchSize(128).fixture().seedLatency(2 * MS, 50 * US);
         Fixture light = Fixture.config(Policy.SLO).maxBatchSize(128).fixture().seedLatency(2 * MS, 50 * US);
         long t = 0;
@@ -72,11 +73,21 @@ class SloPolicyTest {
         }
         long heavyNow = 60 * 5 * MS;
         long lightNow = 60 * 25 * MS;
-        heavy.live(8, 100 * MS, heavyNow);
-        light.live(8, 100 * MS, lightNow);
+        // 30 ms budgets, so that 128 rows would not queue before the heavy one's halfway point.
+        Pending heavyFirst = heavy.live(8, 30 * MS, heavyNow);
+        light.live(8, 30 * MS, lightNow);
 
         assertTrue(light.poll(lightNow).isEmpty(), "at the lower rate it waits for more rows");
-        List<Batch> batches = heavy.poll(heavyNow);
+        assertTrue(heavy.poll(heavyNow).isEmpty(), "at the higher rate it waits too, for a while");
+        long heavyWait = heavy.scheduler.wakeAt() - heavyNow;
+        long lightWait = light.scheduler.wakeAt() - lightNow;
+        // The heavy one expects a full batch by its latest start, and waits half as long as that.
+        long heavyLatest = heavy.scheduler.policy().reservedDeadline(heavyFirst) - MS
+                - heavy.scheduler.latency().predict(128);
+        assertEquals((heavyLatest - heavyNow) / 2.0, heavyWait, 0.25 * MS);
+        assertTrue(heavyWait > 0 && heavyWait < lightWait, "waits " + heavyWait + " and " + lightWait);
+
+        List<Batch> batches = heavy.poll(heavy.scheduler.wakeAt());
         assertEquals(1, batches.size());
         assertEquals("busy", batches.get(0).reason);
         assertEquals(8, batches.get(0).rows);
