@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,7 +90,7 @@ public final class PolicySweep {
                 return Double.NaN;
             }
             double[] v = values.clone();
-            java.util.Arrays.sort(v);
+            Arrays.sort(v);
             int mid = v.length / 2;
             return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
         }
@@ -151,7 +153,7 @@ public final class PolicySweep {
             Outcome o = swept.get(i);
             out.add(new Outcome(o.policy(), o.bestRate(), o.best(), o.probes(), beside[i]));
         }
-        ceiling = java.util.Arrays.stream(readings).max().orElseThrow();
+        ceiling = Arrays.stream(readings).max().orElseThrow();
         StringJoiner all = new StringJoiner(", ");
         for (double r : readings) {
             all.add(String.format(Locale.ROOT, "%.0f", r));
@@ -175,7 +177,7 @@ public final class PolicySweep {
         Path models = repository(policies, work, instances, intraOpThreads);
         String model = policies.get(0).modelName();
         double before = ceiling(models, model).sustained();
-        Map<Policy, List<LoadResult>> probes = new java.util.LinkedHashMap<>();
+        Map<Policy, List<LoadResult>> probes = new LinkedHashMap<>();
         policies.forEach(p -> probes.put(p, new ArrayList<>()));
         try (BatchwiseServer server = BatchwiseServer.start(ServerSettings.forTests(models, work.resolve("data")));
              LoadGenerator gen = generator(server)) {
