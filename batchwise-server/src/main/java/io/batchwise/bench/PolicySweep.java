@@ -69,30 +69,20 @@ public final class PolicySweep {
         }
 
         public double medianP99Ms() {
-            return median(probes.stream().mapToDouble(LoadResult::p99Ms).toArray());
+            return RawBenchCommand.median(probes.stream().mapToDouble(LoadResult::p99Ms).toArray());
         }
 
         public double medianShed() {
-            return median(probes.stream().mapToDouble(LoadResult::shedFraction).toArray());
+            return RawBenchCommand.median(probes.stream().mapToDouble(LoadResult::shedFraction).toArray());
         }
 
         public double medianRowsPerRun() {
-            return median(probes.stream().mapToDouble(LoadResult::meanRowsPerRun).toArray());
+            return RawBenchCommand.median(probes.stream().mapToDouble(LoadResult::meanRowsPerRun).toArray());
         }
 
         /** Median rows/s answered (achieved rate times rows per request). */
         public double medianRowsPerSecond(int rowsPerRequest) {
-            return median(probes.stream().mapToDouble(r -> r.achievedRate() * rowsPerRequest).toArray());
-        }
-
-        static double median(double[] values) {
-            if (values.length == 0) {
-                return Double.NaN;
-            }
-            double[] v = values.clone();
-            Arrays.sort(v);
-            int mid = v.length / 2;
-            return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+            return RawBenchCommand.median(probes.stream().mapToDouble(r -> r.achievedRate() * rowsPerRequest).toArray());
         }
     }
 
@@ -186,7 +176,7 @@ public final class PolicySweep {
             }
             for (int round = 0; round < rounds; round++) {
                 for (Policy policy : order(policies, round)) {
-                    probes.get(policy).add(probe(gen, policy, rate, FIRST_SEED + round, new ArrayList<>()));
+                    probe(gen, policy, rate, FIRST_SEED + round, probes.get(policy));
                 }
             }
         }

@@ -162,6 +162,17 @@ public final class RawBenchCommand implements Callable<Integer> {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    /** The median of {@code values} (the mean of the middle two for an even count); NaN when there are none. */
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int mid = v.length / 2;
+        return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+    }
+
     /** 1, 2, 4 ... up to max, and max itself when it is not a power of two. */
     static List<Integer> sizes(int max) {
         List<Integer> out = new ArrayList<>();

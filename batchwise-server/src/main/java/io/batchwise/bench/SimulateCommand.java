@@ -123,13 +123,13 @@ final class SimulateCommand implements Callable<Integer> {
                     rates[s] = h.rate();
                     rowsPerRun[s] = h.result() == null ? 0 : h.result().meanBatchRows();
                 }
-                double median = median(rates);
+                double median = RawBenchCommand.median(rates);
                 if (text.equals("none")) {
                     none = median;
                 }
                 System.out.printf(Locale.ROOT, "%-14s %-24s %10.0f %10.0f %9.0f%% %10.1f %10s%n", text,
                         Arrays.toString(Arrays.stream(rates).mapToLong(Math::round).toArray()), median, median * rows,
-                        100 * median * rows / (ceiling / stretch), median(rowsPerRun),
+                        100 * median * rows / (ceiling / stretch), RawBenchCommand.median(rowsPerRun),
                         Double.isNaN(none) || none == 0 ? "" : String.format(Locale.ROOT, "%.1fx", median / none));
             }
             return 0;
@@ -202,12 +202,5 @@ final class SimulateCommand implements Callable<Integer> {
 
     private static boolean holds(Simulation.Result r, double limit, double maxShed) {
         return r.shedFraction() <= maxShed && r.p99Seconds() <= limit;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -71,8 +71,8 @@ class PolicySweepTest {
         assertEquals(35.0, r.medianRowsPerRun(), 1e-9);
         // answered 100, 100, 98 and 99.5 req/s: 800, 800, 784 and 796 rows/s
         assertEquals((796.0 + 800.0) / 2, r.medianRowsPerSecond(8), 1e-9);
-        assertTrue(Double.isNaN(PolicySweep.Rounds.median(new double[0])));
-        assertEquals(3.0, PolicySweep.Rounds.median(new double[] {5, 1, 3}), 1e-9);
+        assertTrue(Double.isNaN(RawBenchCommand.median(new double[0])));
+        assertEquals(3.0, RawBenchCommand.median(new double[] {5, 1, 3}), 1e-9);
     }
 
     /** A 10 s probe of 1,000 requests with {@code shedPerMille} shed. */
