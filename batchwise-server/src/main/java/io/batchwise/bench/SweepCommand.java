@@ -67,15 +67,16 @@ final class SweepCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Duration limit = Durations.parse("--p99", p99);
+        double limitMs = limit.toNanos() / 1e6;
         Path dir = work != null ? work : Files.createTempDirectory("batchwise-sweep");
-        PolicySweep sweep = new PolicySweep(Durations.parse("--probe", probe), limit, limit.toNanos() / 1e6, maxShed,
+        PolicySweep sweep = new PolicySweep(Durations.parse("--probe", probe), limit, limitMs, maxShed,
                 rows, System.out::println, inProcess);
         if (rate != null) {
             if (rate <= 0 || rounds < 1) {
                 System.err.println("--rate must be > 0 and --rounds >= 1");
                 return 2;
             }
-            printRounds(sweep, sweep.runAtRate(policies.stream().map(PolicySweep.Policy::parse).toList(), dir, instances,
+            printRounds(sweep, limitMs, sweep.runAtRate(policies.stream().map(PolicySweep.Policy::parse).toList(), dir, instances,
                     threads, rate, rounds));
             return 0;
         }
@@ -108,8 +109,7 @@ final class SweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printRounds(PolicySweep sweep, List<PolicySweep.Rounds> results) throws Exception {
-        double limitMs = Durations.parse("--p99", p99).toNanos() / 1e6;
+    private void printRounds(PolicySweep sweep, double limitMs, List<PolicySweep.Rounds> results) throws Exception {
         System.out.printf("%nat %.0f req/s, %d round(s), each policy once per round on the same arrivals (rows/request %d,"
                 + " %s): probes holding p99 <= %s and <= %.0f%% shed, and medians over the rounds:%n", rate, rounds, rows,
                 inProcess ? "in process, no HTTP" : "over HTTP", p99, 100 * maxShed);
@@ -118,11 +118,12 @@ final class SweepCommand implements Callable<Integer> {
         ArrayNode arr = JSON.createArrayNode();
         for (PolicySweep.Rounds r : results) {
             double rowsPerSecond = r.medianRowsPerSecond(rows);
+            long holds = r.holds(limitMs, maxShed);
             System.out.printf("%-14s %5d/%-2d %10.2f %7.2f%% %10.1f %10.0f %9.0f%%%n", r.policy().label(),
-                    r.holds(limitMs, maxShed), r.probes().size(), r.medianP99Ms(), 100 * r.medianShed(),
+                    holds, r.probes().size(), r.medianP99Ms(), 100 * r.medianShed(),
                     r.medianRowsPerRun(), rowsPerSecond, 100 * rowsPerSecond / sweep.ceiling());
             ObjectNode n = arr.addObject().put("policy", r.policy().label()).put("rate", rate)
-                    .put("holds", r.holds(limitMs, maxShed)).put("rounds", r.probes().size())
+                    .put("holds", holds).put("rounds", r.probes().size())
                     .put("median_p99_ms", r.medianP99Ms()).put("median_shed_fraction", r.medianShed())
                     .put("median_rows_per_run", r.medianRowsPerRun()).put("median_rows_per_second", rowsPerSecond)
                     .put("raw_ceiling_rows_per_second", sweep.ceiling());
